@@ -1,0 +1,85 @@
+"""Find the course's data files and fail clearly when one is missing or damaged.
+
+Every dataset and set of weights lives under ``data/`` next to this package (or wherever the
+``COURSE_DATA_DIR`` environment variable points).  ``data/MANIFEST.json`` records the size and
+SHA-256 of each file, so a truncated or edited file is caught before it produces a confusing
+error deep inside a loader.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from functools import lru_cache
+from pathlib import Path
+
+DATA_ENV_VAR = "COURSE_DATA_DIR"
+REPO_ROOT = Path(__file__).resolve().parents[1]
+REBUILD_COMMAND = "make data"
+
+
+class AssetError(FileNotFoundError):
+    """A data file is missing or does not match the manifest."""
+
+
+def data_dir() -> Path:
+    """The folder that holds the course's datasets and weights."""
+    override = os.environ.get(DATA_ENV_VAR)
+    return Path(override).expanduser().resolve() if override else REPO_ROOT / "data"
+
+
+def manifest_path() -> Path:
+    return data_dir() / "MANIFEST.json"
+
+
+@lru_cache(maxsize=4)
+def _read_manifest(path: str, mtime: float) -> dict:
+    with open(path, encoding="utf-8") as handle:
+        return json.load(handle)["files"]
+
+
+def manifest() -> dict:
+    """The manifest's ``files`` table (empty when there is no manifest yet)."""
+    path = manifest_path()
+    if not path.exists():
+        return {}
+    return _read_manifest(str(path), path.stat().st_mtime)
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def rebuild_hint(relative: str) -> str:
+    entry = manifest().get(relative, {})
+    return entry.get("rebuild", REBUILD_COMMAND)
+
+
+def asset(relative: str) -> Path:
+    """Return the path of ``data/<relative>``, checked against the manifest.
+
+    Raises:
+        AssetError: the file is missing, or its size or checksum differs from the manifest;
+            the message names the file and the command that rebuilds it.
+    """
+    path = data_dir() / relative
+    hint = rebuild_hint(relative)
+    if not path.is_file():
+        raise AssetError(
+            f"Missing data file: {path}\n"
+            f"Rebuild it from the repository root with:  {hint}"
+        )
+    entry = manifest().get(relative)
+    if entry is not None:
+        size = path.stat().st_size
+        if size != entry["size"] or sha256_of(path) != entry["sha256"]:
+            raise AssetError(
+                f"Data file does not match data/MANIFEST.json (corrupt or edited): {path}\n"
+                f"Rebuild it from the repository root with:  {hint}"
+            )
+    return path
