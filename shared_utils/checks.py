@@ -166,8 +166,9 @@ def describe_model(model: Any) -> list[dict]:
 
 
 def _format(entry: dict) -> str:
-    config = ", ".join(f"{k}={v!r}" for k, v in entry["config"].items())
-    return f"{entry['type']}(out={entry['output_shape']}, params={entry['params']}{', ' + config if config else ''})"
+    parts = [f"out={entry['output_shape']}", f"params={entry['params']}"]
+    parts += [f"{key}={value!r}" for key, value in entry["config"].items()]
+    return f"{entry['type']}({', '.join(parts)})"
 
 
 def check_model(model: Any, expected: Iterable[dict], name: str = "model") -> None:

@@ -70,10 +70,7 @@ def asset(relative: str) -> Path:
     path = data_dir() / relative
     hint = rebuild_hint(relative)
     if not path.is_file():
-        raise AssetError(
-            f"Missing data file: {path}\n"
-            f"Rebuild it from the repository root with:  {hint}"
-        )
+        raise AssetError(f"Missing data file: {path}\nRebuild it from the repository root with:  {hint}")
     entry = manifest().get(relative)
     if entry is not None:
         size = path.stat().st_size

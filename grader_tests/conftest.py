@@ -1,0 +1,32 @@
+"""Shared fixtures: the assignments, and one generated release for the whole session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from shared_utils.course import releases
+from shared_utils.course.layout import Assignment, assignments
+
+ASSIGNMENTS = assignments()
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "assignment" in metafunc.fixturenames:
+        metafunc.parametrize("assignment", ASSIGNMENTS, ids=[a.name for a in ASSIGNMENTS])
+
+
+@pytest.fixture(scope="session")
+def generated_release(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``release/`` as nbgrader generates it now from ``source/``."""
+    return releases.build_releases(tmp_path_factory.mktemp("release-course"), ASSIGNMENTS)
+
+
+def read(path: Path) -> nbformat.NotebookNode:
+    return nbformat.read(path, as_version=4)
+
+
+def source_notebook(assignment: Assignment) -> nbformat.NotebookNode:
+    return read(assignment.source_notebook)

@@ -1,0 +1,116 @@
+"""Broken submissions get their documented outcome, and never stop the rest of the class.
+
+| submission                         | outcome                                                     |
+|------------------------------------|-------------------------------------------------------------|
+| a function that loops forever      | its cell is interrupted after the timeout; that test scores 0 |
+| a cell that calls ``os._exit(1)``  | FAILED, "the kernel died" (reported, not a silent zero)      |
+| a deleted test cell                | the cell is restored from the release and graded             |
+| an edited test cell                | the original test is restored and graded                     |
+| a file that is not valid JSON      | FAILED, "not a valid notebook file"                          |
+"""
+
+from __future__ import annotations
+
+import nbformat
+import pytest
+
+from shared_utils.course import grading
+from shared_utils.course.layout import assignments, generate_release, make_course_dir
+from shared_utils.course.submissions import fill, graded_cells, solution_cells, write_submission
+
+pytestmark = pytest.mark.slow
+
+ASSIGNMENT = assignments()[0]  # the numpy assignment: no TensorFlow, so the class grades quickly
+TIMEOUT = 20
+
+
+def _cell_id(notebook, grade_id: str) -> int:
+    return next(
+        i for i, c in enumerate(notebook.cells) if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id
+    )
+
+
+@pytest.fixture(scope="module")
+def graded_class(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, grading.Result], dict, dict]:
+    root = make_course_dir(tmp_path_factory.mktemp("broken-class"), [ASSIGNMENT])
+    release_dir = generate_release(root, ASSIGNMENT)
+    release = nbformat.read(release_dir / f"{ASSIGNMENT.notebook_name}.ipynb", as_version=4)
+    source = nbformat.read(ASSIGNMENT.source_notebook, as_version=4)
+    solutions = solution_cells(source)
+    first, last = list(solutions)[0], list(solutions)[-1]
+    solved = fill(release, solutions)
+
+    submissions: dict[str, object] = {"solution": solved}
+    submissions["loops_forever"] = fill(
+        release, {**solutions, last: f"def {last}(*args, **kwargs):\n    while True:\n        pass"}
+    )
+    submissions["exits_python"] = fill(
+        release, {**solutions, first: solutions[first] + "\nimport os\nos._exit(1)"}
+    )
+    deleted = fill(release, solutions)
+    del deleted.cells[_cell_id(deleted, f"test_{first}")]
+    submissions["deleted_test_cell"] = deleted
+    edited = fill(release, {k: v for k, v in solutions.items() if k != first})
+    edited.cells[_cell_id(edited, f"test_{first}")].source = "checks.all_passed()"
+    submissions["edited_test_cell"] = edited
+    submissions["invalid_json"] = nbformat.writes(solved)[:200]
+
+    for student, notebook in submissions.items():
+        write_submission(root, student, ASSIGNMENT.name, ASSIGNMENT.notebook_name, notebook)
+    results = grading.autograde_class(
+        root, ASSIGNMENT.name, list(submissions), timeout=TIMEOUT, progress=None
+    )
+    return {r.student: r for r in results}, graded_cells(source), {"first": first, "last": last}
+
+
+def _full(result: grading.Result) -> bool:
+    return result.status == "graded" and result.score == result.max_score > 0
+
+
+def test_the_rest_of_the_class_is_graded(graded_class) -> None:
+    results, _, _ = graded_class
+    assert _full(results["solution"]), results["solution"].log[-3000:]
+
+
+def test_infinite_loop_loses_only_its_test(graded_class) -> None:
+    results, tests, names = graded_class
+    result = results["loops_forever"]
+    assert result.status == "graded", result.log[-3000:]
+    lost = {cell for cell, (score, _) in result.cells.items() if score == 0}
+    assert lost == {f"test_{names['last']}"}
+    assert "a cell ran past the time limit and was interrupted" in result.notes
+    assert result.score == sum(tests.values()) - tests[f"test_{names['last']}"]
+
+
+def test_exiting_python_is_reported_as_a_failure(graded_class) -> None:
+    result = graded_class[0]["exits_python"]
+    assert result.status == "failed"
+    assert "kernel died" in result.reason
+    assert result.score is None
+
+
+def test_deleted_test_cell_is_restored_and_graded(graded_class) -> None:
+    result = graded_class[0]["deleted_test_cell"]
+    assert _full(result), result.log[-3000:]
+    assert "a deleted test cell was restored and graded" in result.notes
+
+
+def test_edited_test_cell_is_overwritten_by_the_original(graded_class) -> None:
+    results, tests, names = graded_class
+    result = results["edited_test_cell"]
+    assert result.status == "graded"
+    assert result.cells[f"test_{names['first']}"][0] == 0
+    assert result.score < result.max_score
+
+
+def test_invalid_json_is_reported_as_a_failure(graded_class) -> None:
+    result = graded_class[0]["invalid_json"]
+    assert result.status == "failed"
+    assert "not a valid notebook file" in result.reason
+
+
+def test_failures_are_spelled_out_in_the_grade_table(graded_class) -> None:
+    from shared_utils.course.report import grade_table
+
+    table = grade_table(list(graded_class[0].values()))
+    assert "FAILED exits_python" in table and "FAILED invalid_json" in table

@@ -1,0 +1,128 @@
+"""Command line: ``python -m shared_utils.course <command>`` (the Makefile wraps the common ones)."""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from ..paths import REPO_ROOT
+from . import classroom, grading, releases, report
+from .layout import assignments, nbgrader
+
+
+def cmd_release(args: argparse.Namespace) -> int:
+    chosen = assignments(args.assignments)
+    with tempfile.TemporaryDirectory(prefix="cnn-release-") as tmp:
+        generated = releases.build_releases(Path(tmp), chosen)
+        if args.check:
+            problems = releases.release_differences(generated)
+            print("\n".join(problems) or "release/ is up to date with source/.")
+            return 1 if problems else 0
+        releases.install_releases(generated, chosen)
+    print(f"Regenerated release/ for: {', '.join(a.name for a in chosen)}")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    out = Path(args.out).resolve()
+    if out.exists():
+        shutil.rmtree(out)
+    chosen = assignments(args.assignments)
+    print(f"Demo class in {out}: students 'solution', 'blank' and 'partial' for {len(chosen)} assignment(s).")
+    start = time.perf_counter()
+    results: list[grading.Result] = []
+    for assignment in chosen:
+        variants = classroom.all_variants(assignment, with_fixtures=False)
+        classroom.prepare(out, assignment, variants)
+        results += grading.autograde_class(out, assignment.name, [v.name for v in variants])
+        nbgrader("generate_feedback", assignment.name, "--force", cwd=out, check=False)
+    csv_path = report.write_csv(results, out / "grades.csv")
+    print()
+    print(report.grade_table(results))
+    print(f"\nGrades written to {csv_path}; feedback in {out / 'feedback'}.")
+    print(f"Total time {time.perf_counter() - start:.0f} s.")
+    return 0
+
+
+def cmd_autograde(args: argparse.Namespace) -> int:
+    root = Path(args.course).resolve()
+    results: list[grading.Result] = []
+    for name in args.assignments:
+        results += grading.autograde_class(root, name, args.student or None, timeout=args.timeout)
+        if args.feedback:
+            nbgrader("generate_feedback", name, "--force", cwd=root, check=False)
+    csv_path = report.write_csv(results, root / "grades.csv")
+    print()
+    print(report.grade_table(results))
+    print(f"\nGrades written to {csv_path}.")
+    return 1 if any(r.status != "graded" for r in results) else 0
+
+
+def cmd_check_fixtures(args: argparse.Namespace) -> int:
+    failures = 0
+    for assignment in assignments(args.assignments):
+        with tempfile.TemporaryDirectory(prefix="cnn-fixtures-") as tmp:
+            problems = classroom.check_fixtures(Path(tmp), assignment, args.variant or None)
+        print("\n".join(problems) or f"{assignment.name}: every variant earned exactly its expected score.")
+        failures += len(problems)
+    return 1 if failures else 0
+
+
+def cmd_data(args: argparse.Namespace) -> int:
+    from ..datasets import build
+
+    return build.main(args.rest) or 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from . import bench
+
+    return bench.main(args)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m shared_utils.course", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("release", help="regenerate release/ from source/ with nbgrader")
+    p.add_argument("assignments", nargs="*")
+    p.add_argument("--check", action="store_true", help="only report differences; exit 1 if any")
+    p.set_defaults(func=cmd_release)
+
+    p = sub.add_parser("demo", help="grade a sample class (solution, blank, partial) and print the grades")
+    p.add_argument("assignments", nargs="*")
+    p.add_argument("--out", default=str(REPO_ROOT / "build" / "demo"), help="throw-away course directory")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("autograde", help="autograde submitted/ in a course directory, one student at a time")
+    p.add_argument("assignments", nargs="+")
+    p.add_argument("--course", default=str(REPO_ROOT), help="nbgrader course directory (default: repo)")
+    p.add_argument("--student", action="append", help="only this student (repeatable)")
+    p.add_argument("--timeout", type=int, help="seconds per cell (default: nbgrader_config.py)")
+    p.add_argument("--feedback", action="store_true", help="also generate feedback HTML")
+    p.set_defaults(func=cmd_autograde)
+
+    p = sub.add_parser("check-fixtures", help="prove every fixture earns exactly its expected score")
+    p.add_argument("assignments", nargs="*")
+    p.add_argument("--variant", action="append", help="only this variant (repeatable)")
+    p.set_defaults(func=cmd_check_fixtures)
+
+    p = sub.add_parser("data", help="regenerate the datasets in data/ and data/MANIFEST.json")
+    p.add_argument("rest", nargs=argparse.REMAINDER)
+    p.set_defaults(func=cmd_data)
+
+    p = sub.add_parser("bench", help="time every notebook (student mode and autograde) and report metrics")
+    p.add_argument("assignments", nargs="*")
+    p.add_argument("--out", default=str(REPO_ROOT / "build" / "bench"))
+    p.set_defaults(func=cmd_bench)
+
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

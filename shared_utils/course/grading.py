@@ -1,0 +1,124 @@
+"""Autograde submissions one student at a time and read the per-cell scores back.
+
+Each student is graded by its own ``nbgrader autograde`` process, so a submission that kills its
+kernel, loops forever or is not valid JSON is reported for that student while the rest of the
+class is still graded.  A failed submission is never shown as a silent zero.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from nbgrader.api import Gradebook, MissingEntry
+
+from .layout import nbgrader
+
+# What nbgrader's log says -> what we tell the instructor.
+_FAILURES = (
+    ("Kernel died", "the kernel died (the notebook exited Python or crashed it)"),
+    ("NotJSONError", "not a valid notebook file (broken JSON)"),
+    ("JSONDecodeError", "not a valid notebook file (broken JSON)"),
+    ("ValidationError", "not a valid notebook file (fails the notebook schema)"),
+    ("No notebooks found", "no notebook was submitted"),
+)
+_NOTES = (
+    ("Timeout waiting for execute reply", "a cell ran past the time limit and was interrupted"),
+    ("Missing grade cell", "a deleted test cell was restored and graded"),
+)
+
+
+@dataclass
+class Result:
+    """The outcome of autograding one student's assignment."""
+
+    student: str
+    assignment: str
+    status: str  # "graded" or "failed"
+    cells: dict[str, tuple[float, float]] = field(default_factory=dict)  # grade_id -> (score, max)
+    reason: str = ""
+    notes: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    log: str = ""
+
+    @property
+    def score(self) -> float | None:
+        return sum(score for score, _ in self.cells.values()) if self.status == "graded" else None
+
+    @property
+    def max_score(self) -> float:
+        return sum(maximum for _, maximum in self.cells.values())
+
+
+def _diagnose(log: str, returncode: int) -> tuple[str, str, list[str]]:
+    notes = [note for needle, note in _NOTES if needle in log]
+    if returncode == 0:
+        return "graded", "", notes
+    for needle, reason in _FAILURES:
+        if needle in log:
+            return "failed", reason, notes
+    last_error = [line for line in log.splitlines() if "ERROR" in line]
+    return "failed", (last_error[-1].strip() if last_error else f"nbgrader exited with {returncode}"), notes
+
+
+def read_scores(root: Path, assignment: str, student: str) -> dict[str, tuple[float, float]]:
+    """``grade_id -> (score, max_score)`` for every graded cell of the student's notebooks."""
+    cells: dict[str, tuple[float, float]] = {}
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
+        try:
+            submission = gradebook.find_submission(assignment, student)
+        except MissingEntry:
+            return cells
+        for notebook in submission.notebooks:
+            for grade in notebook.grades:
+                cells[grade.name] = (float(grade.score or 0.0), float(grade.max_score))
+    return cells
+
+
+def autograde_student(root: Path, assignment: str, student: str, timeout: int | None = None) -> Result:
+    """Autograde one student's submission in the course directory ``root``."""
+    args = ["autograde", assignment, "--student", student, "--force"]
+    if timeout is not None:
+        args.append(f"--Execute.timeout={timeout}")
+    start = time.perf_counter()
+    process = nbgrader(*args, cwd=root, check=False)
+    seconds = time.perf_counter() - start
+    log = process.stdout + process.stderr
+    status, reason, notes = _diagnose(log, process.returncode)
+    cells = read_scores(root, assignment, student)
+    return Result(student, assignment, status, cells, reason, notes, seconds, log)
+
+
+def submitted_students(root: Path, assignment: str) -> list[str]:
+    submitted = root / "submitted"
+    if not submitted.is_dir():
+        return []
+    return sorted(p.name for p in submitted.iterdir() if (p / assignment).is_dir())
+
+
+def autograde_class(
+    root: Path,
+    assignment: str,
+    students: list[str] | None = None,
+    timeout: int | None = None,
+    progress: Callable[[str], None] | None = print,
+) -> list[Result]:
+    """Autograde every (or the named) student's submission, reporting progress as it goes."""
+    students = students or submitted_students(root, assignment)
+    results = []
+    for index, student in enumerate(students, start=1):
+        if progress:
+            progress(f"[{index}/{len(students)}] {assignment}: grading {student} ...")
+        result = autograde_student(root, assignment, student, timeout)
+        results.append(result)
+        if progress:
+            outcome = (
+                f"{result.score:g}/{result.max_score:g}"
+                if result.status == "graded"
+                else f"FAILED: {result.reason}"
+            )
+            extra = f" ({'; '.join(result.notes)})" if result.notes else ""
+            progress(f"      {outcome} in {result.seconds:.1f} s{extra}")
+    return results
