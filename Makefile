@@ -35,9 +35,7 @@ demo: $(STAMP)
 	$(PY) -m shared_utils.course demo
 
 lab: $(STAMP)
-	$(BIN)/jupyter lab --allow-root --no-browser --port=$(LAB_PORT) \
-		--ServerApp.root_dir="$(CURDIR)" --LabApp.news_url=None \
-		--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate
+	$(PY) -m shared_utils.course lab --port=$(LAB_PORT)
 
 release: $(STAMP)
 	$(PY) -m shared_utils.course release

@@ -51,6 +51,9 @@ c.LimitOutput.max_traceback = 100
 
 # A writable exchange for `make lab`'s Assignment List (the default /srv/nbgrader/exchange
 # usually is not writable on a laptop).
-c.Exchange.root = os.environ.get(
-    "NBGRADER_EXCHANGE", os.path.join(tempfile.gettempdir(), "cnn-course-exchange")
-)
+c.Exchange.root = os.environ.get("NBGRADER_EXCHANGE", os.path.join(tempfile.gettempdir(), "cnn-course-exchange"))
+try:  # nbgrader refuses an exchange that does not exist yet
+    os.makedirs(c.Exchange.root, exist_ok=True)
+    os.chmod(c.Exchange.root, 0o1777)
+except OSError:
+    pass

@@ -84,6 +84,12 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return bench.main(args)
 
 
+def cmd_lab(args: argparse.Namespace) -> int:
+    from . import lab
+
+    return lab.main(args.port)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m shared_utils.course", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -119,6 +125,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("assignments", nargs="*")
     p.add_argument("--out", default=str(REPO_ROOT / "build" / "bench"))
     p.set_defaults(func=cmd_bench)
+
+    p = sub.add_parser("lab", help="start JupyterLab with nbgrader on the course")
+    p.add_argument("--port", type=int, default=8888)
+    p.set_defaults(func=cmd_lab)
 
     args = parser.parse_args(argv)
     return args.func(args)

@@ -37,9 +37,7 @@ def run_student_mode(assignment: Assignment, workdir: Path) -> tuple[float, dict
     saved = {key: os.environ.pop(key, None) for key in ("NBGRADER_EXECUTION", QUICK_ENV_VAR)}
     os.environ[METRICS_ENV_VAR] = str(metrics_file)
     try:
-        client = NotebookClient(
-            notebook, timeout=900, kernel_name="python3", resources={"metadata": {"path": folder}}
-        )
+        client = NotebookClient(notebook, timeout=900, kernel_name="python3", resources={"metadata": {"path": folder}})
         client.allow_errors = True
         start = time.perf_counter()
         client.execute()
@@ -96,9 +94,7 @@ def main(args: argparse.Namespace) -> int:
                 "student_budget": budget,
                 "autograde_seconds": round(graded.seconds, 1),
                 "autograde_budget": AUTOGRADE_BUDGET,
-                "autograde_score": f"{graded.score}/{graded.max_score}"
-                if graded.score is not None
-                else "FAILED",
+                "autograde_score": f"{graded.score}/{graded.max_score}" if graded.score is not None else "FAILED",
                 "errors": errors,
                 "metrics": metrics,
             }
@@ -110,11 +106,7 @@ def main(args: argparse.Namespace) -> int:
     (out / "bench.md").write_text(table + "\n", encoding="utf-8")
     print()
     print(table)
-    over = [
-        r
-        for r in rows
-        if r["student_seconds"] > r["student_budget"] or r["autograde_seconds"] > AUTOGRADE_BUDGET
-    ]
+    over = [r for r in rows if r["student_seconds"] > r["student_budget"] or r["autograde_seconds"] > AUTOGRADE_BUDGET]
     broken = [r for r in rows if r["errors"]]
     return 1 if over or broken else 0
 
@@ -134,7 +126,5 @@ def format_table(rows: list[dict], extra: dict[str, float]) -> str:
         )
     if extra:
         lines.append("")
-        lines.append(
-            "Pixel logistic-regression baselines: " + ", ".join(f"{k} {v:.3f}" for k, v in extra.items())
-        )
+        lines.append("Pixel logistic-regression baselines: " + ", ".join(f"{k} {v:.3f}" for k, v in extra.items()))
     return "\n".join(lines)

@@ -17,18 +17,14 @@ def prepare(root: Path, assignment: Assignment, variants: list[Fixture]) -> Path
     release_dir = generate_release(root, assignment)
     release = nbformat.read(release_dir / f"{assignment.notebook_name}.ipynb", as_version=4)
     for variant in variants:
-        write_submission(
-            root, variant.name, assignment.name, assignment.notebook_name, fill(release, variant.cells)
-        )
+        write_submission(root, variant.name, assignment.name, assignment.notebook_name, fill(release, variant.cells))
     return root
 
 
 def all_variants(assignment: Assignment, with_fixtures: bool = True) -> list[Fixture]:
     source = nbformat.read(assignment.source_notebook, as_version=4)
     release = (
-        nbformat.read(assignment.release_notebook, as_version=4)
-        if assignment.release_notebook.exists()
-        else source
+        nbformat.read(assignment.release_notebook, as_version=4) if assignment.release_notebook.exists() else source
     )
     variants = standard_variants(source, release)
     return variants + (fixtures(assignment.name) if with_fixtures else [])
@@ -52,9 +48,7 @@ def mismatches(assignment: Assignment, variant: Fixture, result: Result) -> list
     return problems
 
 
-def check_fixtures(
-    workdir: Path, assignment: Assignment, names: list[str] | None = None, progress=print
-) -> list[str]:
+def check_fixtures(workdir: Path, assignment: Assignment, names: list[str] | None = None, progress=print) -> list[str]:
     """Grade every variant of the assignment and return all mismatches (empty when all is right)."""
     variants = [v for v in all_variants(assignment) if not names or v.name in names]
     root = prepare(workdir, assignment, variants)

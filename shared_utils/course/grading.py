@@ -115,9 +115,7 @@ def autograde_class(
         results.append(result)
         if progress:
             outcome = (
-                f"{result.score:g}/{result.max_score:g}"
-                if result.status == "graded"
-                else f"FAILED: {result.reason}"
+                f"{result.score:g}/{result.max_score:g}" if result.status == "graded" else f"FAILED: {result.reason}"
             )
             extra = f" ({'; '.join(result.notes)})" if result.notes else ""
             progress(f"      {outcome} in {result.seconds:.1f} s{extra}")

@@ -53,9 +53,7 @@ def assignments(names: list[str] | None = None) -> list[Assignment]:
     return [Assignment(name) for name in names]
 
 
-def nbgrader(
-    *args: str, cwd: Path, check: bool = True, timeout: float | None = None
-) -> subprocess.CompletedProcess:
+def nbgrader(*args: str, cwd: Path, check: bool = True, timeout: float | None = None) -> subprocess.CompletedProcess:
     """Run the nbgrader command line in ``cwd`` with this interpreter's environment."""
     command = [sys.executable, "-m", "nbgrader", *args]
     env = dict(os.environ)

@@ -27,9 +27,7 @@ def grade_table(results: list[Result]) -> str:
         mine = [lookup.get((student, a)) for a in assignments]
         graded = [r for r in mine if r is not None]
         failed = any(r.status != "graded" for r in graded)
-        total = (
-            "FAILED" if failed else f"{sum(r.score for r in graded):g}/{sum(r.max_score for r in graded):g}"
-        )
+        total = "FAILED" if failed else f"{sum(r.score for r in graded):g}/{sum(r.max_score for r in graded):g}"
         rows.append([student, *(_cell(r) for r in mine), total])
     widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
     lines = ["  ".join(str(v).ljust(w) for v, w in zip(row, widths)) for row in [header, *rows]]
