@@ -25,9 +25,7 @@ TIMEOUT = 20
 
 
 def _cell_id(notebook, grade_id: str) -> int:
-    return next(
-        i for i, c in enumerate(notebook.cells) if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id
-    )
+    return next(i for i, c in enumerate(notebook.cells) if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
 
 
 @pytest.fixture(scope="module")
@@ -44,9 +42,7 @@ def graded_class(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, gr
     submissions["loops_forever"] = fill(
         release, {**solutions, last: f"def {last}(*args, **kwargs):\n    while True:\n        pass"}
     )
-    submissions["exits_python"] = fill(
-        release, {**solutions, first: solutions[first] + "\nimport os\nos._exit(1)"}
-    )
+    submissions["exits_python"] = fill(release, {**solutions, first: solutions[first] + "\nimport os\nos._exit(1)"})
     deleted = fill(release, solutions)
     del deleted.cells[_cell_id(deleted, f"test_{first}")]
     submissions["deleted_test_cell"] = deleted
@@ -57,9 +53,7 @@ def graded_class(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, gr
 
     for student, notebook in submissions.items():
         write_submission(root, student, ASSIGNMENT.name, ASSIGNMENT.notebook_name, notebook)
-    results = grading.autograde_class(
-        root, ASSIGNMENT.name, list(submissions), timeout=TIMEOUT, progress=None
-    )
+    results = grading.autograde_class(root, ASSIGNMENT.name, list(submissions), timeout=TIMEOUT, progress=None)
     return {r.student: r for r in results}, graded_cells(source), {"first": first, "last": last}
 
 

@@ -34,9 +34,7 @@ def secret_lines(notebook) -> set[str]:
         f, v = _fenced_and_visible_lines(cell.source)
         fenced |= f
         visible |= v
-    return {
-        line for line in fenced - visible if len(re.sub(r"\W", "", line)) >= 6 and not line.startswith("#")
-    }
+    return {line for line in fenced - visible if len(re.sub(r"\W", "", line)) >= 6 and not line.startswith("#")}
 
 
 def test_release_matches_source(generated_release: Path) -> None:

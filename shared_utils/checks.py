@@ -190,8 +190,7 @@ def check_model(model: Any, expected: Iterable[dict], name: str = "model") -> No
             )
         if "output_shape" in want and got["output_shape"] != tuple(want["output_shape"]):
             _fail(
-                f"{where} ({got['type']}) outputs shape {got['output_shape']}, expected "
-                f"{tuple(want['output_shape'])}.",
+                f"{where} ({got['type']}) outputs shape {got['output_shape']}, expected {tuple(want['output_shape'])}.",
                 "check kernel size, strides and padding of this layer and the ones before it.",
             )
         for key, value in want.get("config", {}).items():
