@@ -78,6 +78,14 @@ def cmd_data(args: argparse.Namespace) -> int:
     return build.main(args.rest) or 0
 
 
+def cmd_pretrain(args: argparse.Namespace) -> int:
+    from ..pretrained import RECIPES
+
+    if args.name not in RECIPES:
+        raise SystemExit(f"Unknown recipe {args.name!r}. Known: {', '.join(sorted(RECIPES))}")
+    return RECIPES[args.name](args.rest) or 0
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     from . import bench
 
@@ -120,6 +128,11 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("data", help="regenerate the datasets in data/ and data/MANIFEST.json")
     p.add_argument("rest", nargs=argparse.REMAINDER)
     p.set_defaults(func=cmd_data)
+
+    p = sub.add_parser("pretrain", help="train course-pretrained weights into data/ with a recipe")
+    p.add_argument("name", help="recipe name, e.g. mobilenet_v2")
+    p.add_argument("rest", nargs=argparse.REMAINDER, help="options passed to the recipe")
+    p.set_defaults(func=cmd_pretrain)
 
     p = sub.add_parser("bench", help="time every notebook (student mode and autograde) and report metrics")
     p.add_argument("assignments", nargs="*")
