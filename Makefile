@@ -42,7 +42,6 @@ release: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check shared_utils grader_tests figures
 
 format: $(STAMP)
 	$(BIN)/ruff format shared_utils grader_tests figures

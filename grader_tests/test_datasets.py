@@ -1,0 +1,76 @@
+"""The week-1 datasets: what the loaders return, determinism, and clear errors for bad files."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import numpy as np
+import pytest
+
+from shared_utils import paths
+from shared_utils.datasets import happy, load_happy, load_signs, signs
+from shared_utils.datasets.h5io import write_split
+
+
+@pytest.mark.parametrize(
+    ("loader", "n_train", "n_test", "classes"),
+    [(load_happy, 600, 150, ["not smiling", "smiling"]), (load_signs, 1080, 120, [str(k) for k in range(6)])],
+)
+def test_shipped_files_have_the_course_shapes(loader, n_train, n_test, classes) -> None:
+    data = loader()
+    assert data.x_train.shape == (n_train, 64, 64, 3) and data.x_train.dtype == np.uint8
+    assert data.x_test.shape == (n_test, 64, 64, 3)
+    assert data.y_train.shape == (n_train,) and data.y_train.dtype == np.int64
+    assert data.classes == classes
+    counts = np.bincount(data.y_train, minlength=len(classes))
+    assert counts.min() >= 0.8 * counts.max(), f"unbalanced classes: {counts}"
+    assert set(np.unique(data.y_test)) == set(range(len(classes)))
+    assert data.x_train.std() > 20, "images should vary"
+
+
+@pytest.mark.parametrize("module", [happy, signs])
+def test_generation_is_deterministic(module, tmp_path) -> None:
+    x1, y1 = module.generate(8, 123)
+    x2, y2 = module.generate(8, 123)
+    assert np.array_equal(x1, x2) and np.array_equal(y1, y2)
+    x3, _ = module.generate(8, 124)
+    assert not np.array_equal(x1, x3)
+    first = write_split(tmp_path / "a.h5", "train", x1, y1, module.CLASSES).read_bytes()
+    second = write_split(tmp_path / "b.h5", "train", x2, y2, module.CLASSES).read_bytes()
+    assert first == second
+
+
+def test_pixels_alone_do_not_solve_the_tasks() -> None:
+    """A nearest-class-mean classifier on raw pixels stays far from what the CNNs reach."""
+    for data, ceiling in ((load_happy(), 0.8), (load_signs(), 0.6)):
+        x = data.x_train.reshape(len(data.x_train), -1).astype(np.float32)
+        means = np.stack([x[data.y_train == k].mean(axis=0) for k in range(len(data.classes))])
+        test = data.x_test.reshape(len(data.x_test), -1).astype(np.float32)
+        guess = np.argmin(((test[:, None, :] - means[None]) ** 2).sum(-1), axis=1)
+        assert np.mean(guess == data.y_test) < ceiling
+
+
+def _copy_data(tmp_path, monkeypatch):
+    for name in ("happy", "signs"):
+        shutil.copytree(paths.data_dir() / name, tmp_path / name)
+    entries = {k: v for k, v in paths.manifest().items() if k.split("/")[0] in {"happy", "signs"}}
+    (tmp_path / "MANIFEST.json").write_text(json.dumps({"files": entries}))
+    monkeypatch.setenv(paths.DATA_ENV_VAR, str(tmp_path))
+
+
+def test_missing_file_names_itself_and_make_data(tmp_path, monkeypatch) -> None:
+    _copy_data(tmp_path, monkeypatch)
+    (tmp_path / "signs" / "test_signs.h5").unlink()
+    with pytest.raises(paths.AssetError, match=r"(?s)test_signs\.h5.*make data"):
+        load_signs()
+
+
+def test_corrupt_file_names_itself_and_make_data(tmp_path, monkeypatch) -> None:
+    _copy_data(tmp_path, monkeypatch)
+    target = tmp_path / "happy" / "train_happy.h5"
+    data = bytearray(target.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    target.write_bytes(bytes(data))
+    with pytest.raises(paths.AssetError, match=r"(?s)train_happy\.h5.*make data"):
+        load_happy()

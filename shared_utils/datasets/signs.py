@@ -1,0 +1,154 @@
+"""The "signs" dataset: a hand showing 0 to 5 extended fingers (label = how many).
+
+A hand is a rounded palm, a wrist, four fingers and a thumb drawn as capsules.  An extended
+finger sticks out of the palm; a folded one shows only as a short knuckle bump (a folded thumb
+lies across the palm).  Most hands use the usual way of counting on one's fingers, the rest
+raise any fingers that make the right number.  Pose, size, finger shapes, skin, background,
+clutter and lighting vary independently of the label.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from PIL import ImageDraw
+
+from . import drawing as dr
+from .h5io import write_split
+
+NAME = "signs"
+CLASSES = [str(k) for k in range(6)]
+SPLITS = {"train": (1080, 2001), "test": (120, 2002)}  # split: (number of images, seed)
+DESCRIPTION = "64×64 RGB hands; label = number of extended fingers, 0 to 5"
+
+THUMB, INDEX, MIDDLE, RING, PINKY = range(5)
+# The usual finger sets for each count; other hands raise a random set of the same size.
+_USUAL = {
+    0: [()],
+    1: [(INDEX,)],
+    2: [(INDEX, MIDDLE)],
+    3: [(INDEX, MIDDLE, RING)],
+    4: [(INDEX, MIDDLE, RING, PINKY)],
+    5: [(THUMB, INDEX, MIDDLE, RING, PINKY)],
+}
+_USUAL_SHARE = 1.0
+_LENGTHS = np.array([0.95, 1.05, 0.97, 0.78])  # index .. pinky, relative to the palm height
+_WIDTHS = np.array([1.0, 1.05, 1.0, 0.88])
+_SCALE = (1.0, 1.2)  # hand size, relative to a palm 25 pixels wide
+_PALM_Y = 0.66  # height of the palm's centre, as a share of the picture's height
+_PIVOT = -0.8  # the hand turns about this point of the palm (0 = knuckles, 1 = wrist)
+_MAX_TILT = 30.0  # degrees; most hands lean less: the angle is normal with this spread
+_TILT_SD = 10.0
+_MAX_SHIFT = 3.0  # pixels of the drawing canvas (twice the final size)
+_SPREAD = (4.0, 14.0)  # degrees between neighbouring fingers
+_CLUTTER = 0.7  # the share of backgrounds with clutter
+_FINGER_LENGTH = (0.85, 1.15)  # relative to the palm's height
+_CONTRAST = 110.0  # least RGB distance between the skin and any background colour
+_MAX_WARMTH = -10.0  # backgrounds are cool colours (red below blue), never skin-like
+
+
+def generate(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Draw ``n`` hands: images (n, 64, 64, 3) uint8 and labels (n,) int64, a function of ``seed``."""
+    rng = np.random.default_rng(seed)
+    labels = dr.balanced_labels(rng, n, len(CLASSES))
+    if n == 0:
+        return np.zeros((0, dr.SIZE, dr.SIZE, 3), np.uint8), labels
+    images = np.stack([draw_hand(rng, choose_fingers(rng, int(k))) for k in labels])
+    return images, labels
+
+
+def build(out_dir: Path) -> list[Path]:
+    """Write ``<out_dir>/signs/{train,test}_signs.h5`` and return their paths."""
+    written = []
+    for split, (n, seed) in SPLITS.items():
+        x, y = generate(n, seed)
+        path = Path(out_dir) / NAME / f"{split}_{NAME}.h5"
+        written.append(write_split(path, split, x, y, CLASSES))
+    return written
+
+
+def choose_fingers(rng: np.random.Generator, count: int) -> set[int]:
+    """Which fingers are raised to show ``count``."""
+    if rng.random() < _USUAL_SHARE:
+        options = _USUAL[count]
+        return set(options[rng.integers(len(options))])
+    return {int(f) for f in rng.choice(5, size=count, replace=False)}
+
+
+def draw_hand(rng: np.random.Generator, raised: set[int]) -> np.ndarray:
+    """One hand with the fingers in ``raised`` extended, as a (64, 64, 3) uint8 array."""
+    skin = dr.skin_tone(rng)
+    backdrop = dr.background(rng, avoid=skin, min_distance=_CONTRAST, max_warmth=_MAX_WARMTH)
+    if rng.random() < _CLUTTER:
+        count = int(rng.integers(1, 8))
+        dr.add_clutter(backdrop, rng, count, avoid=skin, min_distance=_CONTRAST, max_warmth=_MAX_WARMTH)
+
+    layer = dr.transparent_layer()
+    draw = ImageDraw.Draw(layer)
+    rim = dr.shade(skin, rng.uniform(0.6, 0.8))
+    edge = rng.uniform(1.0, 2.0)
+    side = 1 if rng.random() < 0.5 else -1  # the thumb's side: left or right hand
+    scale = rng.uniform(*_SCALE)
+    width, height = 50 * scale * rng.uniform(0.9, 1.1), 44 * scale * rng.uniform(0.9, 1.1)
+    length = height * rng.uniform(*_FINGER_LENGTH)
+    # The hand fills the picture: the palm sits low, the raised fingers reach up to the top edge.
+    cx, top = dr.MARGIN + dr.CANVAS / 2, dr.MARGIN + dr.CANVAS * _PALM_Y - height / 2
+
+    _arm(draw, rng, cx, top + height, width, skin, rim, edge)
+    fingers = _finger_geometry(rng, cx, top, width, length, side)
+    thumb_base = (cx + side * width * 0.42, top + height * 0.62)
+    thumb_width = width * rng.uniform(0.2, 0.25)
+    if THUMB in raised:
+        angle = np.radians(side * rng.uniform(35, 70))
+        reach = length * rng.uniform(0.6, 0.8)
+        tip = (thumb_base[0] + reach * np.sin(angle), thumb_base[1] - reach * np.cos(angle))
+        dr.outlined_capsule(draw, thumb_base, tip, thumb_width, skin, rim, edge)
+    for finger, (base, tip, finger_width) in enumerate(fingers, start=INDEX):
+        if finger in raised:
+            dr.outlined_capsule(draw, base, tip, finger_width, skin, rim, edge)
+
+    palm = [cx - width / 2, top, cx + width / 2, top + height]
+    draw.rounded_rectangle(palm, radius=width * rng.uniform(0.2, 0.35), fill=rim)
+    inner = [palm[0] + edge, palm[1] + edge, palm[2] - edge, palm[3] - edge]
+    draw.rounded_rectangle(inner, radius=width * 0.25, fill=skin)
+
+    for finger, (base, _, finger_width) in enumerate(fingers, start=INDEX):
+        if finger not in raised:  # a knuckle bump just above the palm
+            bump = (base[0], top - finger_width * rng.uniform(0.05, 0.3))
+            dr.outlined_capsule(draw, base, bump, finger_width, skin, rim, edge)
+    if THUMB not in raised:  # the folded thumb lies across the palm
+        rest = (cx + side * width * rng.uniform(-0.05, 0.15), top + height * rng.uniform(0.3, 0.5))
+        dr.outlined_capsule(draw, thumb_base, rest, thumb_width, skin, rim, edge)
+
+    angle = float(np.clip(rng.normal(0, _TILT_SD), -_MAX_TILT, _MAX_TILT))
+    shift = tuple(rng.uniform(-_MAX_SHIFT, _MAX_SHIFT, size=2))
+    centre = (cx, top + height * _PIVOT)
+    return dr.finish(dr.place(backdrop, layer, angle, shift, centre), rng, noise=(1, 7))
+
+
+def _finger_geometry(rng, cx, top, width, length, side) -> list[tuple]:
+    """Base, tip and width of the index, middle, ring and little fingers."""
+    spread = rng.uniform(*_SPREAD)
+    gap = rng.uniform(0.9, 1.05)
+    fingers = []
+    for i in range(4):
+        finger_width = width * rng.uniform(0.17, 0.22) * _WIDTHS[i]
+        x = cx + side * width * (0.375 - 0.25 * i) * gap
+        base = (x, top + finger_width * 0.6)
+        angle = np.radians(side * (1.5 - i) * spread + rng.uniform(-3, 3))
+        reach = length * _LENGTHS[i] * rng.uniform(0.93, 1.07)
+        tip = (x + reach * np.sin(angle), base[1] - reach * np.cos(angle))
+        fingers.append((base, tip, finger_width))
+    return fingers
+
+
+def _arm(draw, rng, cx, palm_bottom, width, skin, rim, edge) -> None:
+    """The wrist running down out of the picture, sometimes in a sleeve."""
+    wrist = width * rng.uniform(0.65, 0.8)
+    start, end = (cx, palm_bottom - 5), (cx, palm_bottom + dr.CANVAS)
+    dr.outlined_capsule(draw, start, end, wrist, skin, rim, edge)
+    if rng.random() < 0.5:
+        sleeve_top = palm_bottom + rng.uniform(8, 25)
+        colour = dr.random_colour(rng, avoid=skin, min_distance=_CONTRAST, max_warmth=_MAX_WARMTH)
+        draw.rectangle([cx - wrist * 0.7, sleeve_top, cx + wrist * 0.7, end[1]], fill=colour)

@@ -1,0 +1,250 @@
+"""Pictures for the notebooks: image grids, predictions beside the truth, training curves.
+
+Every function draws with matplotlib and returns the ``Figure`` it made, so a test (or you) can
+look at it afterwards.  In a notebook, assign the result (``fig = show_images(...)``) or end the
+line with ``;``: Jupyter then draws the figure once instead of twice.
+
+``EpochLogger`` is a Keras callback that prints one short line per epoch on stdout.  It replaces
+Keras' progress bar, whose constant redrawing bloats saved notebooks.  It is built on first use,
+so importing this module does not import TensorFlow.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+import time
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.figure import Figure
+
+WRONG_COLOR = "tab:red"
+RIGHT_COLOR = "black"
+
+
+def _grid(count: int, ncols: int, figsize: tuple[float, float] | None, cell: float = 1.6):
+    """A figure with enough axes for ``count`` images, ``ncols`` per row, axes frames hidden."""
+    if count < 1:
+        raise ValueError("There are no images to show.")
+    ncols = max(1, min(ncols, count))
+    nrows = math.ceil(count / ncols)
+    if figsize is None:
+        figsize = (cell * ncols, cell * nrows + 0.3 * nrows)
+    fig, axes = plt.subplots(nrows, ncols, figsize=figsize, squeeze=False)
+    for ax in axes.flat:
+        ax.axis("off")
+    return fig, list(axes.flat)[:count]
+
+
+def _displayable(image: Any) -> tuple[np.ndarray, str | None]:
+    """An image matplotlib draws as intended, and the colour map it needs.
+
+    uint8 images are drawn as they are; float images must already be in [0, 1] (they are clipped,
+    so a tiny rounding error does not produce a warning); (H, W) and (H, W, 1) are drawn in grey.
+    """
+    array = np.asarray(image.numpy() if hasattr(image, "numpy") else image)
+    if array.ndim == 3 and array.shape[-1] == 1:
+        array = array[..., 0]
+    if array.ndim not in (2, 3):
+        raise ValueError(f"An image must have shape (H, W) or (H, W, C), got {array.shape}.")
+    if array.dtype != np.uint8:
+        array = np.clip(array.astype(np.float32), 0.0, 1.0)
+    return array, ("gray" if array.ndim == 2 else None)
+
+
+def _scale(array: np.ndarray, cmap: str | None) -> dict[str, Any]:
+    """imshow arguments that keep a grey image's brightness absolute (0 is black, 255 or 1 white)."""
+    if cmap is None:
+        return {}
+    return {"cmap": cmap, "vmin": 0, "vmax": 255 if array.dtype == np.uint8 else 1.0}
+
+
+def show_images(
+    images: Sequence[Any] | np.ndarray,
+    titles: Sequence[str] | None = None,
+    ncols: int = 8,
+    figsize: tuple[float, float] | None = None,
+) -> Figure:
+    """Draw a grid of images, each with an optional title: the first look at a dataset.
+
+    Arguments:
+    images -- array of shape (m, H, W, C) or (m, H, W), or a list of such images; uint8 in
+              [0, 255] or floats in [0, 1]
+    titles -- m strings (for example the class names), or None
+    ncols -- images per row
+    figsize -- (width, height) in inches; by default about 1.6 inches per image
+
+    Returns:
+    fig -- the matplotlib Figure
+    """
+    if titles is not None and len(titles) != len(images):
+        raise ValueError(f"Got {len(images)} images but {len(titles)} titles.")
+    fig, axes = _grid(len(images), ncols, figsize)
+    for index, ax in enumerate(axes):
+        array, cmap = _displayable(images[index])
+        ax.imshow(array, **_scale(array, cmap))
+        if titles is not None:
+            ax.set_title(str(titles[index]), fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def _label(value: Any, class_names: Sequence[str] | None) -> str:
+    """A class index (or a one-hot / probability vector) as a readable name."""
+    array = np.asarray(value)
+    if array.size > 1:
+        index = int(np.argmax(array))
+    else:  # a class index, or one sigmoid output rounded at 0.5
+        index = int(round(float(array.ravel()[0])))
+    if class_names is not None and 0 <= index < len(class_names):
+        return str(class_names[index])
+    return str(index)
+
+
+def show_predictions(
+    images: Sequence[Any] | np.ndarray,
+    predicted: Sequence[Any] | np.ndarray,
+    truth: Sequence[Any] | np.ndarray,
+    class_names: Sequence[str] | None = None,
+    ncols: int = 8,
+    figsize: tuple[float, float] | None = None,
+) -> Figure:
+    """Draw images titled "predicted / true", the wrong ones in red: where does the model fail?
+
+    Arguments:
+    images -- m images, as for ``show_images``
+    predicted -- m class indices, or an (m, classes) array of probabilities (its argmax is used),
+                 or (m, 1) sigmoid outputs (rounded at 0.5)
+    truth -- m class indices or one-hot rows
+    class_names -- names for the class indices, or None to show the indices
+    ncols, figsize -- as for ``show_images``
+
+    Returns:
+    fig -- the matplotlib Figure
+    """
+    if not len(images) == len(predicted) == len(truth):
+        raise ValueError(
+            f"Got {len(images)} images, {len(predicted)} predictions and {len(truth)} true labels; "
+            "they must be the same number."
+        )
+    fig, axes = _grid(len(images), ncols, figsize, cell=1.8)
+    wrong = 0
+    for index, ax in enumerate(axes):
+        array, cmap = _displayable(images[index])
+        ax.imshow(array, **_scale(array, cmap))
+        guess, answer = _label(predicted[index], class_names), _label(truth[index], class_names)
+        mistaken = guess != answer
+        wrong += mistaken
+        ax.set_title(f"{guess} / {answer}", fontsize=9, color=WRONG_COLOR if mistaken else RIGHT_COLOR)
+    fig.suptitle(f"predicted / true  ({wrong} of {len(axes)} wrong, in red)", fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def _history_dict(history: Any) -> dict[str, list[float]]:
+    """The ``{metric: [value per epoch]}`` table of a Keras ``History`` or of a plain dict."""
+    table = getattr(history, "history", history)
+    if not isinstance(table, Mapping):
+        raise TypeError("Pass the History that model.fit returns, or a dict like history.history.")
+    return {key: [float(v) for v in values] for key, values in table.items()}
+
+
+def plot_history(
+    history: Any,
+    metrics: Sequence[str] = ("loss", "accuracy"),
+    markers: Mapping[str, float] | None = None,
+    figsize: tuple[float, float] | None = None,
+) -> Figure:
+    """Plot training and validation curves, one panel per metric: is the model still learning,
+    or starting to overfit?
+
+    Arguments:
+    history -- what ``model.fit`` returns, or its ``.history`` dict (several runs can be joined
+               by concatenating their lists)
+    metrics -- names to plot; ``val_<name>`` is drawn beside ``<name>`` when present
+    markers -- optional ``{label: epoch}`` vertical lines, e.g. ``{"fine-tuning starts": 10}``
+    figsize -- (width, height) in inches; by default 4.5 x 3.2 inches per panel
+
+    Returns:
+    fig -- the matplotlib Figure
+    """
+    table = _history_dict(history)
+    missing = [name for name in metrics if name not in table]
+    if missing:
+        raise KeyError(f"The history has no {missing}; it holds {sorted(table)}.")
+    if figsize is None:
+        figsize = (4.5 * len(metrics), 3.2)
+    fig, axes = plt.subplots(1, len(metrics), figsize=figsize, squeeze=False)
+    for ax, name in zip(axes[0], metrics, strict=True):
+        values = table[name]
+        epochs = np.arange(1, len(values) + 1)
+        ax.plot(epochs, values, marker="o", markersize=3, label="train")
+        if f"val_{name}" in table:
+            val = table[f"val_{name}"]
+            ax.plot(np.arange(1, len(val) + 1), val, marker="o", markersize=3, label="validation")
+        for label, epoch in (markers or {}).items():
+            ax.axvline(epoch, color="gray", linestyle="--", linewidth=1, label=label)
+        ax.set_xlabel("epoch")
+        ax.set_title(name)
+        ax.grid(alpha=0.3)
+        if len(epochs) <= 12:
+            ax.set_xticks(epochs)
+        ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def format_epoch(epoch: int, epochs: int, logs: Mapping[str, float], seconds: float) -> str:
+    """One line such as ``epoch 3/20  loss 0.512  accuracy 0.781  val_accuracy 0.760  (1.2 s)``."""
+    width = len(str(epochs))
+    # Training numbers first, then validation ones; the loss first within each group.
+    order = sorted(logs, key=lambda name: (name.startswith("val_"), name not in ("loss", "val_loss")))
+    values = "  ".join(f"{name} {float(logs[name]):.4g}" for name in order)
+    return f"epoch {epoch:>{width}}/{epochs}  {values}  ({seconds:.1f} s)"
+
+
+def _build_epoch_logger() -> type:
+    """Define ``EpochLogger`` once Keras is needed, importing it quietly through ``runtime``."""
+    from shared_utils import runtime
+
+    runtime.load_tensorflow()
+    import keras
+
+    class EpochLogger(keras.callbacks.Callback):
+        """Print one line per epoch on stdout (use with ``model.fit(..., verbose=0)``).
+
+        Arguments:
+        every -- print every ``every``-th epoch (the first and the last are always printed)
+        stream -- where to write; stdout by default, so nbgrader never sees it as an error
+        """
+
+        def __init__(self, every: int = 1, stream: Any = None) -> None:
+            super().__init__()
+            self.every = max(1, int(every))
+            self.stream = stream
+            self._started = 0.0
+
+        def on_epoch_begin(self, epoch: int, logs: Mapping[str, float] | None = None) -> None:
+            self._started = time.perf_counter()
+
+        def on_epoch_end(self, epoch: int, logs: Mapping[str, float] | None = None) -> None:
+            total = int(self.params.get("epochs") or epoch + 1)
+            number = epoch + 1
+            if number == 1 or number == total or number % self.every == 0:
+                line = format_epoch(number, total, logs or {}, time.perf_counter() - self._started)
+                stream = self.stream or sys.stdout
+                print(line, file=stream, flush=True)
+
+    return EpochLogger
+
+
+def __getattr__(name: str) -> Any:
+    """Module attribute hook: create ``EpochLogger`` the first time someone asks for it."""
+    if name == "EpochLogger":
+        cls = _build_epoch_logger()
+        globals()[name] = cls
+        return cls
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
