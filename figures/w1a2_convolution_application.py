@@ -47,8 +47,13 @@ def box(ax, x, y, w, h, text, kind, fontsize=10):
     """A rounded box centred at (x, y)."""
     ax.add_patch(
         FancyBboxPatch(
-            (x - w / 2, y - h / 2), w, h, boxstyle="round,pad=0.02,rounding_size=0.08",
-            facecolor=COLOURS[kind], edgecolor=EDGE, lw=1.0,
+            (x - w / 2, y - h / 2),
+            w,
+            h,
+            boxstyle="round,pad=0.02,rounding_size=0.08",
+            facecolor=COLOURS[kind],
+            edgecolor=EDGE,
+            lw=1.0,
         )
     )
     ax.text(x, y, text, ha="center", va="center", fontsize=fontsize)
@@ -56,8 +61,17 @@ def box(ax, x, y, w, h, text, kind, fontsize=10):
 
 def arrow(ax, start, end, rad=0.0, colour=EDGE):
     ax.add_patch(
-        FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=12, lw=1.1, color=colour,
-                        connectionstyle=f"arc3,rad={rad}", shrinkA=0, shrinkB=0)
+        FancyArrowPatch(
+            start,
+            end,
+            arrowstyle="-|>",
+            mutation_scale=12,
+            lw=1.1,
+            color=colour,
+            connectionstyle=f"arc3,rad={rad}",
+            shrinkA=0,
+            shrinkB=0,
+        )
     )
 
 
@@ -86,8 +100,14 @@ def chain(layers, input_shape, title, path):
         ax.text(x, -0.78, shape_text(shape), ha="center", va="top", fontsize=9, color="#333333")
         if i:
             arrow(ax, ((i - 1) * step + w / 2, 0.0), (x - w / 2, 0.0))
-    ax.text(-w / 2, -1.35, "numbers below each box: the shape of one example after that layer",
-            fontsize=8, color="#666666", va="top")
+    ax.text(
+        -w / 2,
+        -1.35,
+        "numbers below each box: the shape of one example after that layer",
+        fontsize=8,
+        color="#666666",
+        va="top",
+    )
     ax.set_title(title, fontsize=11)
     ax.set_xlim(-w / 2 - 0.1, (len(items) - 1) * step + w / 2 + 0.1)
     ax.set_ylim(-1.7, 0.75)
@@ -137,15 +157,20 @@ def sequential_vs_functional(path):
     w, h = 1.9, 0.55
 
     # Left: a stack, every layer feeds the next one.
-    stack = [("Input", "input"), ("Conv2D", "conv"), ("ReLU", "act"), ("MaxPool2D", "pool"),
-             ("Flatten", "flat"), ("Dense", "dense")]
+    stack = [
+        ("Input", "input"),
+        ("Conv2D", "conv"),
+        ("ReLU", "act"),
+        ("MaxPool2D", "pool"),
+        ("Flatten", "flat"),
+        ("Dense", "dense"),
+    ]
     for i, (label, kind) in enumerate(stack):
         y = -i * 1.0
         box(left, 0, y, w, h, label, kind)
         if i:
             arrow(left, (0, y + 1.0 - h / 2), (0, y + h / 2))
-    left.text(0, -6.05, "one input, one output,\neach layer feeds the next",
-              ha="center", va="top", fontsize=10)
+    left.text(0, -6.05, "one input, one output,\neach layer feeds the next", ha="center", va="top", fontsize=10)
     left.set_title("Sequential: a stack", fontsize=12)
     left.set_xlim(-2.2, 2.2)
     left.set_ylim(-7.0, 0.7)
@@ -171,15 +196,29 @@ def sequential_vs_functional(path):
         xb, yb = nodes[b][:2]
         arrow(right, (xa, ya - h / 2), (xb, yb + h / 2), rad=rad, colour=colour)
 
-    for a, b in [("image", "conv1"), ("conv1", "conv2"), ("conv2", "add"), ("add", "flat"),
-                 ("meta", "dense_meta"), ("flat", "concat"), ("dense_meta", "concat"),
-                 ("concat", "out1"), ("concat", "out2")]:
+    for a, b in [
+        ("image", "conv1"),
+        ("conv1", "conv2"),
+        ("conv2", "add"),
+        ("add", "flat"),
+        ("meta", "dense_meta"),
+        ("flat", "concat"),
+        ("dense_meta", "concat"),
+        ("concat", "out1"),
+        ("concat", "out2"),
+    ]:
         link(a, b)
     # The skip connection: the output of conv1 jumps over conv2 to the Add.
     arrow(right, (-1.6 - 1.2, -1.0), (-1.6 - 1.2, -3.0), rad=0.55, colour="#C44E52")
     right.text(-4.05, -2.0, "skip\nconnection", ha="center", va="center", fontsize=9, color="#C44E52")
-    right.text(-0.7, -7.05, "layers are functions called on tensors:\nany graph of them is a model",
-               ha="center", va="top", fontsize=10)
+    right.text(
+        -0.7,
+        -7.05,
+        "layers are functions called on tensors:\nany graph of them is a model",
+        ha="center",
+        va="top",
+        fontsize=10,
+    )
     right.set_title("Functional: a graph", fontsize=12)
     right.set_xlim(-4.8, 3.4)
     right.set_ylim(-7.6, 0.7)

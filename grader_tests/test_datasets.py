@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 import shutil
 
+import h5py
 import numpy as np
 import pytest
 
 from shared_utils import paths
-from shared_utils.datasets import happy, load_happy, load_signs, signs
+from shared_utils.datasets import build, happy, load_happy, load_signs, signs
 from shared_utils.datasets.h5io import write_split
 
 
@@ -20,21 +21,28 @@ from shared_utils.datasets.h5io import write_split
 def test_shipped_files_have_the_course_shapes(loader, n_train, n_test, classes) -> None:
     data = loader()
     assert data.x_train.shape == (n_train, 64, 64, 3) and data.x_train.dtype == np.uint8
-    assert data.x_test.shape == (n_test, 64, 64, 3)
+    assert data.x_test.shape == (n_test, 64, 64, 3) and data.x_test.dtype == np.uint8
     assert data.y_train.shape == (n_train,) and data.y_train.dtype == np.int64
+    assert data.y_test.shape == (n_test,) and data.y_test.dtype == np.int64
     assert data.classes == classes
-    counts = np.bincount(data.y_train, minlength=len(classes))
-    assert counts.min() >= 0.8 * counts.max(), f"unbalanced classes: {counts}"
-    assert set(np.unique(data.y_test)) == set(range(len(classes)))
+    for labels in (data.y_train, data.y_test):
+        assert labels.min() >= 0 and labels.max() < len(classes)
+        counts = np.bincount(labels, minlength=len(classes))
+        assert counts.min() >= 0.8 * counts.max(), f"unbalanced classes: {counts}"
     assert data.x_train.std() > 20, "images should vary"
+
+
+def test_shipped_files_are_small() -> None:
+    for relative in ("happy/train_happy.h5", "happy/test_happy.h5", "signs/train_signs.h5", "signs/test_signs.h5"):
+        assert paths.asset(relative).stat().st_size < 10e6, relative
 
 
 @pytest.mark.parametrize("module", [happy, signs])
 def test_generation_is_deterministic(module, tmp_path) -> None:
-    x1, y1 = module.generate(8, 123)
-    x2, y2 = module.generate(8, 123)
+    x1, y1 = module.generate(12, 123)
+    x2, y2 = module.generate(12, 123)
     assert np.array_equal(x1, x2) and np.array_equal(y1, y2)
-    x3, _ = module.generate(8, 124)
+    x3, _ = module.generate(12, 124)
     assert not np.array_equal(x1, x3)
     first = write_split(tmp_path / "a.h5", "train", x1, y1, module.CLASSES).read_bytes()
     second = write_split(tmp_path / "b.h5", "train", x2, y2, module.CLASSES).read_bytes()
@@ -42,8 +50,12 @@ def test_generation_is_deterministic(module, tmp_path) -> None:
 
 
 def test_pixels_alone_do_not_solve_the_tasks() -> None:
-    """A nearest-class-mean classifier on raw pixels stays far from what the CNNs reach."""
-    for data, ceiling in ((load_happy(), 0.8), (load_signs(), 0.6)):
+    """A nearest-class-mean classifier on raw pixels stays far from what the CNNs reach.
+
+    Measured on the shipped files: about 0.57 on happy (chance 0.5) and 0.33 on signs (chance
+    0.17), while the course's CNNs reach about 0.93 and 0.89.
+    """
+    for data, ceiling in ((load_happy(), 0.7), (load_signs(), 0.5)):
         x = data.x_train.reshape(len(data.x_train), -1).astype(np.float32)
         means = np.stack([x[data.y_train == k].mean(axis=0) for k in range(len(data.classes))])
         test = data.x_test.reshape(len(data.x_test), -1).astype(np.float32)
@@ -74,3 +86,30 @@ def test_corrupt_file_names_itself_and_make_data(tmp_path, monkeypatch) -> None:
     target.write_bytes(bytes(data))
     with pytest.raises(paths.AssetError, match=r"(?s)train_happy\.h5.*make data"):
         load_happy()
+
+
+def test_missing_key_names_file_key_and_make_data(tmp_path, monkeypatch) -> None:
+    """A file that passes the manifest check but lacks a key (e.g. written by an old recipe)."""
+    _copy_data(tmp_path, monkeypatch)
+    target = tmp_path / "happy" / "test_happy.h5"
+    with h5py.File(target, "a") as handle:
+        del handle["test_set_y"]
+    manifest = json.loads((tmp_path / "MANIFEST.json").read_text())
+    del manifest["files"]["happy/test_happy.h5"]  # no entry: only the key check can catch it
+    (tmp_path / "MANIFEST.json").write_text(json.dumps(manifest))
+    with pytest.raises(paths.AssetError, match=r"(?s)test_happy\.h5.*test_set_y.*make data"):
+        load_happy()
+
+
+def test_manifest_update_keeps_other_entries(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv(paths.DATA_ENV_VAR, str(tmp_path))
+    other = {"size": 1, "sha256": "0" * 64, "rebuild": "python -m other"}
+    (tmp_path / "MANIFEST.json").write_text(json.dumps({"files": {"zzz/weights.h5": other}}))
+    x, y = happy.generate(2, 0)
+    written = write_split(tmp_path / "happy" / "test_happy.h5", "test", x, y, happy.CLASSES)
+    build.update_manifest([written])
+    files = json.loads((tmp_path / "MANIFEST.json").read_text())["files"]
+    assert list(files) == ["happy/test_happy.h5", "zzz/weights.h5"]
+    assert files["zzz/weights.h5"] == other
+    assert files["happy/test_happy.h5"]["sha256"] == paths.sha256_of(written)
+    assert files["happy/test_happy.h5"]["rebuild"] == "make data"

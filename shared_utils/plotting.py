@@ -181,10 +181,11 @@ def plot_history(
     for ax, name in zip(axes[0], metrics, strict=True):
         values = table[name]
         epochs = np.arange(1, len(values) + 1)
-        ax.plot(epochs, values, marker="o", markersize=3, label="train")
+        dots = {"marker": "o", "markersize": 3} if len(values) <= 30 else {}  # dots only while readable
+        ax.plot(epochs, values, label="train", **dots)
         if f"val_{name}" in table:
             val = table[f"val_{name}"]
-            ax.plot(np.arange(1, len(val) + 1), val, marker="o", markersize=3, label="validation")
+            ax.plot(np.arange(1, len(val) + 1), val, label="validation", **dots)
         for label, epoch in (markers or {}).items():
             ax.axvline(epoch, color="gray", linestyle="--", linewidth=1, label=label)
         ax.set_xlabel("epoch")

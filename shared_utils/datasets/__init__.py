@@ -15,7 +15,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .. import paths
-from . import happy, signs
+from . import happy, signs, transfer
 from .h5io import read_split
 
 
@@ -50,6 +50,11 @@ def load_signs() -> ImageDataset:
 
 
 # name -> function that writes the dataset's files under a data folder and returns their paths
-RECIPES = {happy.NAME: happy.build, signs.NAME: signs.build}
+RECIPES = {
+    happy.NAME: happy.build,
+    signs.NAME: signs.build,
+    transfer.SOURCE_NAME: transfer.build_source,
+    transfer.TARGET_NAME: transfer.build_target,
+}
 
 __all__ = ["RECIPES", "ImageDataset", "load_happy", "load_signs"]

@@ -16,19 +16,19 @@ from . import ImageDataset, load_happy, load_signs
 
 
 def _features(x: np.ndarray, mean: np.ndarray, std: np.ndarray) -> np.ndarray:
-    flat = x.reshape(len(x), -1).astype(np.float64) / 255.0
+    flat = x.reshape(len(x), -1).astype(np.float32) / 255.0
     # Standardise each pixel, then shrink so that every row has a norm near 1: a step size of
-    # 1 is then stable whatever the image size.
-    return (flat - mean) / std / np.sqrt(flat.shape[1])
+    # about 1 is then stable whatever the image size.
+    return (flat - mean) / std / np.float32(np.sqrt(flat.shape[1]))
 
 
 def fit_softmax(
-    x: np.ndarray, y: np.ndarray, n_classes: int, l2: float = 1e-3, steps: int = 500, lr: float = 1.0
+    x: np.ndarray, y: np.ndarray, n_classes: int, l2: float = 1e-4, steps: int = 1500, lr: float = 2.0
 ) -> tuple[np.ndarray, np.ndarray]:
     """Weights ``(d, k)`` and biases ``(k,)`` fitted by full-batch gradient descent."""
     m, d = x.shape
-    weights, bias = np.zeros((d, n_classes)), np.zeros(n_classes)
-    targets = np.eye(n_classes)[y]
+    weights, bias = np.zeros((d, n_classes), np.float32), np.zeros(n_classes, np.float32)
+    targets = np.eye(n_classes, dtype=np.float32)[y]
     for _ in range(steps):
         logits = x @ weights + bias
         logits -= logits.max(axis=1, keepdims=True)
@@ -40,9 +40,9 @@ def fit_softmax(
     return weights, bias
 
 
-def evaluate(data: ImageDataset, l2: float = 1e-3, steps: int = 500) -> tuple[float, float]:
+def evaluate(data: ImageDataset, l2: float = 1e-4, steps: int = 1500) -> tuple[float, float]:
     """Train and test accuracy of the pixel baseline on ``data``."""
-    flat = data.x_train.reshape(len(data.x_train), -1).astype(np.float64) / 255.0
+    flat = data.x_train.reshape(len(data.x_train), -1).astype(np.float32) / 255.0
     mean, std = flat.mean(axis=0), flat.std(axis=0) + 1e-6
     x_train, x_test = _features(data.x_train, mean, std), _features(data.x_test, mean, std)
     weights, bias = fit_softmax(x_train, data.y_train, len(data.classes), l2=l2, steps=steps)
@@ -54,15 +54,15 @@ def evaluate(data: ImageDataset, l2: float = 1e-3, steps: int = 500) -> tuple[fl
 
 
 def accuracies() -> dict[str, float]:
-    """Test accuracy of the pixel baseline per dataset, for ``make bench``."""
-    return {
-        f"{name}_pixel_baseline_test_accuracy": evaluate(loader())[1]
-        for name, loader in (("happy", load_happy), ("signs", load_signs))
-    }
+    """Test accuracy of the pixel baseline on each week-1 dataset (the benchmark reports them)."""
+    return {f"{name} test accuracy": evaluate(loader())[1] for name, loader in _DATASETS}
+
+
+_DATASETS = (("happy", load_happy), ("signs", load_signs))
 
 
 def main() -> None:
-    for name, loader in (("happy", load_happy), ("signs", load_signs)):
+    for name, loader in _DATASETS:
         train, test = evaluate(loader())
         print(f"{name}: pixel softmax regression  train accuracy {train:.3f}  test accuracy {test:.3f}")
 

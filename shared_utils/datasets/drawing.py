@@ -16,6 +16,7 @@ CANVAS = SIZE * SUPERSAMPLE  # side of the canvas we draw on
 # Figures are drawn on a larger transparent layer, so that rotating one never brings a cut edge
 # (the bottom of an arm, of the shoulders) into view.  The canvas starts at (MARGIN, MARGIN) on it.
 MARGIN = CANVAS // 2
+NOISY_SHARE = 0.3  # the share of pictures with pixel noise
 
 Colour = tuple[int, int, int]
 Point = tuple[float, float]
@@ -161,14 +162,17 @@ def transparent_layer() -> Image.Image:
     return Image.new("RGBA", (CANVAS + 2 * MARGIN,) * 2, (0, 0, 0, 0))
 
 
-def finish(
-    image: Image.Image, rng: np.random.Generator, noise: tuple[float, float], light: float = 1.0
-) -> np.ndarray:
-    """Shrink to the final size, then apply uneven lighting and pixel noise; returns uint8."""
+def finish(image: Image.Image, rng: np.random.Generator, noise: tuple[float, float], light: float = 1.0) -> np.ndarray:
+    """Shrink to the final size, then apply uneven lighting and pixel noise; returns uint8.
+
+    Only ``NOISY_SHARE`` of the pictures get noise (standard deviation drawn from ``noise``):
+    noise cannot be compressed, and noisy pictures in every file would make the files large.
+    """
     small = image.resize((SIZE, SIZE), Image.LANCZOS)
     pixels = np.asarray(small, dtype=np.float64)
     pixels = lighting(pixels, rng, light)
-    pixels = pixels + rng.normal(0, rng.uniform(*noise), size=pixels.shape)
+    if rng.random() < NOISY_SHARE:
+        pixels = pixels + rng.normal(0, rng.uniform(*noise), size=pixels.shape)
     return np.clip(np.round(pixels), 0, 255).astype(np.uint8)
 
 

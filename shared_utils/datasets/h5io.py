@@ -68,7 +68,6 @@ def read_split(path: Path, split: str, relative: str | None = None) -> tuple[np.
         if isinstance(error, AssetError):
             raise
         raise AssetError(
-            f"Data file {path} cannot be read as HDF5 ({error}).\n"
-            f"Rebuild it from the repository root with:  {hint}"
+            f"Data file {path} cannot be read as HDF5 ({error}).\nRebuild it from the repository root with:  {hint}"
         ) from error
     return x, y, classes
