@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import nbformat
 
 from .grading import Result, autograde_class
 from .layout import Assignment, generate_release, make_course_dir
-from .submissions import Fixture, fill, fixtures, graded_cells, standard_variants, write_submission
+from .submissions import (
+    Fixture,
+    fill,
+    fixtures,
+    graded_cells,
+    solution_cells,
+    standard_variants,
+    write_submission,
+)
 
 
 def prepare(root: Path, assignment: Assignment, variants: list[Fixture]) -> Path:
@@ -22,12 +31,17 @@ def prepare(root: Path, assignment: Assignment, variants: list[Fixture]) -> Path
 
 
 def all_variants(assignment: Assignment, with_fixtures: bool = True) -> list[Fixture]:
+    """The solution, blank and partial submissions, then every fixture of ``grader_tests/fixtures``."""
     source = nbformat.read(assignment.source_notebook, as_version=4)
     release = (
         nbformat.read(assignment.release_notebook, as_version=4) if assignment.release_notebook.exists() else source
     )
     variants = standard_variants(source, release)
-    return variants + (fixtures(assignment.name) if with_fixtures else [])
+    if not with_fixtures:
+        return variants
+    # A fixture writes only the functions it changes; the others are the solution's.
+    solutions = solution_cells(source)
+    return variants + [replace(fixture, cells={**solutions, **fixture.cells}) for fixture in fixtures(assignment.name)]
 
 
 def expected_scores(assignment: Assignment, variant: Fixture) -> dict[str, float]:
