@@ -18,61 +18,19 @@ Nothing is random and the PNGs carry no timestamp, so running the script twice g
 from __future__ import annotations
 
 import math
+from functools import partial
 from pathlib import Path
 
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
-from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
+from diagram import EDGE, SAVE, SHORTCUT, arrow
+from diagram import box as _box
 
 OUT_DIR = Path(__file__).resolve().parent.parent / "source" / "w1a2_convolution_application" / "images"
 
-COLOURS = {
-    "input": "#DDDDDD",
-    "pad": "#F2D7D5",
-    "conv": "#A9C4EB",
-    "norm": "#D5C6E8",
-    "act": "#F6D7A7",
-    "pool": "#B8DEC0",
-    "flat": "#EFEFC0",
-    "dense": "#F4B6A8",
-    "merge": "#C9E4E8",
-}
-EDGE = "#555555"
-SAVE = {"dpi": 110, "bbox_inches": "tight", "metadata": {"Software": None}}
-
-
-def box(ax, x, y, w, h, text, kind, fontsize=10):
-    """A rounded box centred at (x, y)."""
-    ax.add_patch(
-        FancyBboxPatch(
-            (x - w / 2, y - h / 2),
-            w,
-            h,
-            boxstyle="round,pad=0.02,rounding_size=0.08",
-            facecolor=COLOURS[kind],
-            edgecolor=EDGE,
-            lw=1.0,
-        )
-    )
-    ax.text(x, y, text, ha="center", va="center", fontsize=fontsize)
-
-
-def arrow(ax, start, end, rad=0.0, colour=EDGE):
-    ax.add_patch(
-        FancyArrowPatch(
-            start,
-            end,
-            arrowstyle="-|>",
-            mutation_scale=12,
-            lw=1.1,
-            color=colour,
-            connectionstyle=f"arc3,rad={rad}",
-            shrinkA=0,
-            shrinkB=0,
-        )
-    )
+box = partial(_box, fontsize=10)
 
 
 def same(n: int, stride: int) -> int:
@@ -209,8 +167,8 @@ def sequential_vs_functional(path):
     ]:
         link(a, b)
     # The skip connection: the output of conv1 jumps over conv2 to the Add.
-    arrow(right, (-1.6 - 1.2, -1.0), (-1.6 - 1.2, -3.0), rad=0.55, colour="#C44E52")
-    right.text(-4.05, -2.0, "skip\nconnection", ha="center", va="center", fontsize=9, color="#C44E52")
+    arrow(right, (-1.6 - 1.2, -1.0), (-1.6 - 1.2, -3.0), rad=0.55, colour=SHORTCUT)
+    right.text(-4.05, -2.0, "skip\nconnection", ha="center", va="center", fontsize=9, color=SHORTCUT)
     right.text(
         -0.7,
         -7.05,

@@ -21,6 +21,7 @@ timestamp, so running the script twice gives identical files.
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 import matplotlib
@@ -28,58 +29,14 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
+from diagram import EDGE, LAYER_COLOURS, SAVE, SHORTCUT, arrow
+from diagram import box as _box
+from matplotlib.patches import Circle
 
 OUT_DIR = Path(__file__).resolve().parent.parent / "source" / "w2a1_residual_networks" / "images"
 
-COLOURS = {
-    "input": "#DDDDDD",
-    "pad": "#F2D7D5",
-    "conv": "#A9C4EB",
-    "norm": "#D5C6E8",
-    "act": "#F6D7A7",
-    "pool": "#B8DEC0",
-    "flat": "#EFEFC0",
-    "dense": "#F4B6A8",
-    "merge": "#C9E4E8",
-    "conv_block": "#9FC5E8",
-    "id_block": "#CFE2F3",
-}
-EDGE = "#555555"
-SHORTCUT = "#C44E52"
-SAVE = {"dpi": 110, "bbox_inches": "tight", "metadata": {"Software": None}}
-
-
-def box(ax, x, y, w, h, text, kind, fontsize=9, edge=EDGE):
-    """A rounded box centred at (x, y)."""
-    ax.add_patch(
-        FancyBboxPatch(
-            (x - w / 2, y - h / 2),
-            w,
-            h,
-            boxstyle="round,pad=0.02,rounding_size=0.08",
-            facecolor=COLOURS[kind],
-            edgecolor=edge,
-            lw=1.0,
-        )
-    )
-    ax.text(x, y, text, ha="center", va="center", fontsize=fontsize)
-
-
-def arrow(ax, start, end, rad=0.0, colour=EDGE, lw=1.1):
-    ax.add_patch(
-        FancyArrowPatch(
-            start,
-            end,
-            arrowstyle="-|>",
-            mutation_scale=12,
-            lw=lw,
-            color=colour,
-            connectionstyle=f"arc3,rad={rad}",
-            shrinkA=0,
-            shrinkB=0,
-        )
-    )
+COLOURS = {**LAYER_COLOURS, "conv_block": "#9FC5E8", "id_block": "#CFE2F3"}
+box = partial(_box, palette=COLOURS)
 
 
 def line(ax, points, colour=SHORTCUT, lw=1.6):

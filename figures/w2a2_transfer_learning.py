@@ -20,17 +20,19 @@ Nothing is random and the PNGs carry no timestamp, so running the script twice g
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
-from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Polygon, Rectangle
+from diagram import EDGE, SAVE, SHORTCUT, arrow
+from diagram import box as _box
+from matplotlib.patches import Polygon, Rectangle
 
 OUT_DIR = Path(__file__).resolve().parent.parent / "source" / "w2a2_transfer_learning" / "images"
 
-EDGE = "#555555"
 FROZEN = "#B9C7D6"
 TRAINED = "#F4B183"
 COLOURS = {
@@ -47,8 +49,8 @@ COLOURS = {
     "pointwise": "#F6D7A7",
 }
 CHANNELS = ["#E06666", "#F6B26B", "#FFD966", "#93C47D", "#6FA8DC", "#8E7CC3"]
-SHORTCUT = "#C44E52"
-SAVE = {"dpi": 110, "bbox_inches": "tight", "metadata": {"Software": None}}
+
+box = partial(_box, palette=COLOURS)
 
 # The notebook fine-tunes the base from layer FINE_TUNE_AT on.
 FINE_TUNE_AT = 100
@@ -63,40 +65,6 @@ def base_layer_kinds() -> list[str]:
 
     base = keras.applications.MobileNetV2(weights=None, include_top=False, alpha=0.35, input_shape=(96, 96, 3))
     return [type(layer).__name__ for layer in base.layers]
-
-
-def box(ax, x, y, w, h, text, kind, fontsize=9, edge=EDGE, hatch=None, colour=None, style="-"):
-    """A rounded box centred at (x, y)."""
-    ax.add_patch(
-        FancyBboxPatch(
-            (x - w / 2, y - h / 2),
-            w,
-            h,
-            boxstyle="round,pad=0.02,rounding_size=0.08",
-            facecolor=colour or COLOURS[kind],
-            edgecolor=edge,
-            lw=1.0,
-            hatch=hatch,
-            linestyle=style,
-        )
-    )
-    ax.text(x, y, text, ha="center", va="center", fontsize=fontsize)
-
-
-def arrow(ax, start, end, colour=EDGE, lw=1.1, rad=0.0):
-    ax.add_patch(
-        FancyArrowPatch(
-            start,
-            end,
-            arrowstyle="-|>",
-            mutation_scale=12,
-            lw=lw,
-            color=colour,
-            connectionstyle=f"arc3,rad={rad}",
-            shrinkA=0,
-            shrinkB=0,
-        )
-    )
 
 
 def cuboid(ax, x, y, w, h, depth, colour, edge=EDGE, lw=0.8):

@@ -113,3 +113,17 @@ def test_manifest_update_keeps_other_entries(tmp_path, monkeypatch) -> None:
     assert files["zzz/weights.h5"] == other
     assert files["happy/test_happy.h5"]["sha256"] == paths.sha256_of(written)
     assert files["happy/test_happy.h5"]["rebuild"] == "make data"
+
+
+def test_make_data_can_rebuild_one_dataset(tmp_path, monkeypatch) -> None:
+    from shared_utils.course.__main__ import main
+
+    monkeypatch.setenv(paths.DATA_ENV_VAR, str(tmp_path))
+    assert main(["data", "--only", "happy"]) == 0
+    for split in ("train", "test"):
+        relative = f"happy/{split}_happy.h5"
+        assert (tmp_path / relative).read_bytes() == (paths.REPO_ROOT / "data" / relative).read_bytes()
+    assert sorted(json.loads((tmp_path / "MANIFEST.json").read_text())["files"]) == [
+        "happy/test_happy.h5",
+        "happy/train_happy.h5",
+    ]

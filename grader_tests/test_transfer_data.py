@@ -11,7 +11,7 @@ import pytest
 from PIL import Image
 
 from shared_utils import paths
-from shared_utils.datasets import transfer
+from shared_utils.datasets import build, transfer
 from shared_utils.pretrained import RECIPES
 from shared_utils.pretrained import mobilenet_v2 as mnv2
 
@@ -96,7 +96,7 @@ def test_build_target_and_manifest_in_a_temporary_folder(tmp_path: Path, monkeyp
     (tmp_path / "MANIFEST.json").write_text(
         json.dumps({"files": {"other/file.h5": other, "owls/owl/owl_999.png": stale}})
     )
-    assert transfer.build_all(["--only", "target"]) == 0
+    assert build.main(["--only", "owls"]) == 0
     for label in ("not_owl", "owl"):
         for i in range(2):
             relative = f"owls/{label}/{label}_00{i}.png"

@@ -75,7 +75,7 @@ def cmd_check_fixtures(args: argparse.Namespace) -> int:
 def cmd_data(args: argparse.Namespace) -> int:
     from ..datasets import build
 
-    return build.main(args.rest) or 0
+    return build.main([f"--only={name}" for name in args.only or []]) or 0
 
 
 def cmd_pretrain(args: argparse.Namespace) -> int:
@@ -126,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=cmd_check_fixtures)
 
     p = sub.add_parser("data", help="regenerate the datasets in data/ and data/MANIFEST.json")
-    p.add_argument("rest", nargs=argparse.REMAINDER)
+    p.add_argument("--only", action="append", metavar="DATASET", help="build only this dataset (repeatable)")
     p.set_defaults(func=cmd_data)
 
     p = sub.add_parser("pretrain", help="train course-pretrained weights into data/ with a recipe")

@@ -26,8 +26,6 @@ from .h5io import write_split
 NAME = "happy"
 CLASSES = ["not smiling", "smiling"]
 SPLITS = {"train": (600, 1001), "test": (150, 1002)}  # split: (number of images, seed)
-DESCRIPTION = "64×64 RGB cartoon faces; label 1 = smiling, 0 = neutral or frowning mouth"
-
 _HAIR = [(28, 24, 24), (62, 40, 28), (112, 74, 44), (214, 182, 112), (160, 70, 34), (168, 168, 168)]
 _HAIR_STYLES = ["none", "short", "fringe", "long", "curly", "bun", "spiky", "hat"]
 _EYE_STYLES = ["dot", "round", "oval", "closed"]

@@ -26,8 +26,6 @@ from .h5io import write_split
 NAME = "signs"
 CLASSES = [str(k) for k in range(6)]
 SPLITS = {"train": (1080, 2001), "test": (120, 2002)}  # split: (number of images, seed)
-DESCRIPTION = "64×64 RGB hands; label = number of extended fingers, 0 to 5"
-
 THUMB, INDEX, MIDDLE, RING, PINKY = range(5)
 RAISED = {  # count -> the fingers raised to show it
     0: (),

@@ -21,9 +21,7 @@ Build both with ``make data`` (or ``python -m shared_utils.course data --only tr
 
 from __future__ import annotations
 
-import argparse
 import io
-import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -65,11 +63,6 @@ TARGET_COUNTS = {"not_owl": (200, 3101), "owl": (200, 3102)}  # class: (number o
 # What the "not_owl" pictures show, and how often (weights are normalised): every source kind but the
 # chick, which looks too much like a young owl.
 NOT_OWL_MIX = {name: 1 for name in SOURCE_CLASSES if name != "chick"}
-REBUILD = "make data"
-DESCRIPTION = {
-    SOURCE_NAME: "96×96 RGB cartoon creatures and plants of 12 kinds (HDF5); pretrains the course MobileNetV2",
-    TARGET_NAME: "96×96 RGB PNGs in class folders owl/ and not_owl/ (200 each) for image_dataset_from_directory",
-}
 
 Colour = tuple[int, int, int]
 Drawer = Callable[[ImageDraw.ImageDraw, np.random.Generator, float, float, float], None]
@@ -924,7 +917,7 @@ def target_directory() -> Path:
         if path.is_file() and path.suffix.lower() in _IMAGE_SUFFIXES and relative not in known:
             raise paths.AssetError(
                 f"Unexpected file among the target images: {path}\n"
-                f"Remove it, or rebuild the folder from the repository root with:  {REBUILD}"
+                f"Remove it, or rebuild the folder from the repository root with:  {paths.REBUILD_COMMAND}"
             )
     return root
 
@@ -937,41 +930,3 @@ def load_source() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[
         splits[split] = read_split(paths.asset(relative), split, relative)
     (x_train, y_train, classes), (x_val, y_val, _) = splits["train"], splits["val"]
     return x_train, y_train, x_val, y_val, classes
-
-
-# --- manifest ----------------------------------------------------------------------------------
-
-
-def update_manifest(files: Sequence[Path], rebuild: str, prefix: str) -> Path:
-    """Record ``files`` in data/MANIFEST.json, dropping the entries under ``prefix`` they no longer include."""
-    from .build import update_manifest as record  # imported here: build imports this package
-
-    return record([Path(file) for file in files], rebuild, prune=prefix)
-
-
-def build_all(argv: Sequence[str] | None = None) -> int:
-    """Command line: build the source and target datasets into the data folder, update the manifest."""
-    parser = argparse.ArgumentParser(
-        prog="python -m shared_utils.datasets.transfer", description=__doc__.split("\n")[0]
-    )
-    parser.add_argument("--only", choices=["source", "target"], help="build one of the two datasets")
-    args = parser.parse_args(argv)
-    root = paths.data_dir()
-    root.mkdir(parents=True, exist_ok=True)
-    builders = {"source": (build_source, f"{SOURCE_NAME}/"), "target": (build_target, f"{TARGET_NAME}/")}
-    for name, (builder, prefix) in builders.items():
-        if args.only and args.only != name:
-            continue
-        start = time.perf_counter()
-        files = builder(root)
-        update_manifest(files, REBUILD, prefix)
-        size = sum(f.stat().st_size for f in files)
-        seconds = time.perf_counter() - start
-        print(f"{name}: {len(files)} file(s), {size / 1e6:.2f} MB under {root / prefix} in {seconds:.0f} s")
-    return 0
-
-
-main = build_all
-
-if __name__ == "__main__":
-    raise SystemExit(build_all())

@@ -27,6 +27,7 @@ import numpy as np
 
 from .. import paths, runtime
 from ..datasets import transfer
+from ..datasets.build import update_manifest
 
 NAME = "mobilenet_v2"
 ALPHA = 0.35
@@ -280,7 +281,7 @@ def pretrain(argv: Sequence[str] | None = None) -> int:
         _model_card(args, len(x_train), len(x_val), model.count_params(), seconds, accuracy, per_class),
         encoding="utf-8",
     )
-    transfer.update_manifest([weights_path, card], RECIPE_COMMAND, f"{FOLDER}/")
+    update_manifest([weights_path, card], RECIPE_COMMAND, prune=f"{FOLDER}/")
     print(f"Wrote {weights_path} ({weights_path.stat().st_size / 1e6:.2f} MB) and {card}")
     return 0
 
