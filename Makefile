@@ -32,30 +32,30 @@ $(STAMP): requirements.txt pyproject.toml
 setup: $(STAMP)
 
 demo: $(STAMP)
-	$(PY) -m shared_utils.course demo
+	$(PY) -m course_tools demo
 
 lab: $(STAMP)
-	$(PY) -m shared_utils.course lab --port=$(LAB_PORT)
+	$(PY) -m course_tools lab --port=$(LAB_PORT)
 
 release: $(STAMP)
-	$(PY) -m shared_utils.course release
+	$(PY) -m course_tools release
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
 format: $(STAMP)
-	$(BIN)/ruff format shared_utils grader_tests figures
+	$(BIN)/ruff format shared_utils course_tools grader_tests
 	$(BIN)/ruff check --fix .
 
 test: lint
-	$(PY) -m shared_utils.course release --check
+	$(PY) -m course_tools release --check
 	$(PY) -m pytest grader_tests
 
 bench: $(STAMP)
-	$(PY) -m shared_utils.course bench
+	$(PY) -m course_tools bench
 
 data: $(STAMP)
-	$(PY) -m shared_utils.course data
+	$(PY) -m course_tools data
 
 clean:
 	rm -rf build .pytest_cache gradebook.db

@@ -7,8 +7,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from shared_utils.course import releases
-from shared_utils.course.layout import Assignment, assignments
+from course_tools import releases
+from course_tools.layout import Assignment, assignments
 
 ASSIGNMENTS = assignments()
 

@@ -14,9 +14,9 @@ from __future__ import annotations
 import nbformat
 import pytest
 
-from shared_utils.course import grading
-from shared_utils.course.layout import assignments, generate_release, make_course_dir
-from shared_utils.course.submissions import fill, graded_cells, solution_cells, write_submission
+from course_tools import grading
+from course_tools.layout import assignments, generate_release, make_course_dir
+from course_tools.submissions import fill, graded_cells, solution_cells, write_submission
 
 pytestmark = pytest.mark.slow
 
@@ -104,7 +104,7 @@ def test_invalid_json_is_reported_as_a_failure(graded_class) -> None:
 
 
 def test_failures_are_spelled_out_in_the_grade_table(graded_class) -> None:
-    from shared_utils.course.report import grade_table
+    from course_tools.report import grade_table
 
     table = grade_table(list(graded_class[0].values()))
     assert "FAILED exits_python" in table and "FAILED invalid_json" in table

@@ -9,9 +9,10 @@ import h5py
 import numpy as np
 import pytest
 
+from course_tools.recipes.data import happy, signs
+from course_tools.recipes.data.storage import update_manifest, write_split
 from shared_utils import paths
-from shared_utils.datasets import build, happy, load_happy, load_signs, signs
-from shared_utils.datasets.h5io import write_split
+from shared_utils.datasets import load_happy, load_signs
 
 
 @pytest.mark.parametrize(
@@ -107,7 +108,7 @@ def test_manifest_update_keeps_other_entries(tmp_path, monkeypatch) -> None:
     (tmp_path / "MANIFEST.json").write_text(json.dumps({"files": {"zzz/weights.h5": other}}))
     x, y = happy.generate(2, 0)
     written = write_split(tmp_path / "happy" / "test_happy.h5", "test", x, y, happy.CLASSES)
-    build.update_manifest([written])
+    update_manifest([written], "make data")
     files = json.loads((tmp_path / "MANIFEST.json").read_text())["files"]
     assert list(files) == ["happy/test_happy.h5", "zzz/weights.h5"]
     assert files["zzz/weights.h5"] == other
@@ -116,7 +117,7 @@ def test_manifest_update_keeps_other_entries(tmp_path, monkeypatch) -> None:
 
 
 def test_make_data_can_rebuild_one_dataset(tmp_path, monkeypatch) -> None:
-    from shared_utils.course.__main__ import main
+    from course_tools.cli import main
 
     monkeypatch.setenv(paths.DATA_ENV_VAR, str(tmp_path))
     assert main(["data", "--only", "happy"]) == 0

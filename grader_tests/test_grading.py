@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from shared_utils.course import classroom, grading
-from shared_utils.course.layout import Assignment
+from course_tools import classroom, grading
+from course_tools.layout import Assignment
 
 pytestmark = pytest.mark.slow
 

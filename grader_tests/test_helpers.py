@@ -11,9 +11,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from course_tools import grading, report
+from course_tools.submissions import read_fixture
 from shared_utils import checks, paths, runtime
-from shared_utils.course import grading, report
-from shared_utils.course.submissions import read_fixture
 
 # --- paths -------------------------------------------------------------------------------------
 

@@ -11,7 +11,7 @@ import urllib.request
 
 import pytest
 
-from shared_utils.course.lab import lab_command
+from course_tools.lab import lab_command
 from shared_utils.paths import REPO_ROOT
 
 

@@ -6,8 +6,8 @@ from collections import Counter
 
 import nbformat
 
+from course_tools.layout import Assignment
 from grader_tests.conftest import source_notebook
-from shared_utils.course.layout import Assignment
 
 
 def _meta(cell) -> dict:

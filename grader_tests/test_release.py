@@ -7,9 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from course_tools import releases
+from course_tools.layout import RELEASE, Assignment
 from grader_tests.conftest import read, source_notebook
-from shared_utils.course import releases
-from shared_utils.course.layout import RELEASE, Assignment
 
 _FENCES = (("### BEGIN SOLUTION", "### END SOLUTION"), ("### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"))
 

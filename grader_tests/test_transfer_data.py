@@ -10,9 +10,11 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from course_tools.recipes.data import transfer as generator
+from course_tools.recipes.data.build import build
+from course_tools.recipes.weights import mobilenet_v2 as mnv2_recipe
 from shared_utils import paths
-from shared_utils.datasets import build, transfer
-from shared_utils.pretrained import RECIPES
+from shared_utils.datasets import transfer
 from shared_utils.pretrained import mobilenet_v2 as mnv2
 
 DATA = paths.REPO_ROOT / "data"
@@ -71,32 +73,32 @@ def test_target_images_are_96_pixel_rgb_pngs_without_metadata() -> None:
 
 def test_target_is_regenerated_byte_for_byte() -> None:
     for label in transfer.TARGET_CLASSES:
-        first = transfer.generate_target(label, [0, 5])
-        again = transfer.generate_target(label, [0, 5])
+        first = generator.generate_target(label, [0, 5])
+        again = generator.generate_target(label, [0, 5])
         for a, b in zip(first, again, strict=True):
             np.testing.assert_array_equal(a, b)
-        assert transfer.png_bytes(first[0]) == (DATA / f"owls/{label}/{label}_000.png").read_bytes()
-        assert transfer.png_bytes(first[1]) == (DATA / f"owls/{label}/{label}_005.png").read_bytes()
+        assert generator.png_bytes(first[0]) == (DATA / f"owls/{label}/{label}_000.png").read_bytes()
+        assert generator.png_bytes(first[1]) == (DATA / f"owls/{label}/{label}_005.png").read_bytes()
 
 
 def test_not_owl_pictures_mix_many_kinds_and_no_owl() -> None:
     n, seed = transfer.TARGET_COUNTS["not_owl"]
-    kinds = transfer.target_kinds(seed, n)
-    assert set(kinds) == set(transfer.NOT_OWL_MIX) and len(set(kinds)) >= 10
+    kinds = generator.target_kinds(seed, n)
+    assert set(kinds) == set(generator.NOT_OWL_MIX) and len(set(kinds)) >= 10
     assert "owl" not in kinds and "owl" not in transfer.SOURCE_CLASSES
     assert "chick" not in kinds, "chicks look too much like young owls to be negatives"
 
 
 def test_build_target_and_manifest_in_a_temporary_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     real = json.loads((DATA / "MANIFEST.json").read_text())["files"]
-    monkeypatch.setattr(transfer, "TARGET_COUNTS", {"not_owl": (2, 3101), "owl": (2, 3102)})
+    monkeypatch.setattr(generator, "TARGET_COUNTS", {"not_owl": (2, 3101), "owl": (2, 3102)})
     monkeypatch.setenv(paths.DATA_ENV_VAR, str(tmp_path))
     other = {"size": 1, "sha256": "x", "rebuild": "make data"}
     stale = {"size": 1, "sha256": "y", "rebuild": "make data"}
     (tmp_path / "MANIFEST.json").write_text(
         json.dumps({"files": {"other/file.h5": other, "owls/owl/owl_999.png": stale}})
     )
-    assert build.main(["--only", "owls"]) == 0
+    assert build(["owls"]) == 0
     for label in ("not_owl", "owl"):
         for i in range(2):
             relative = f"owls/{label}/{label}_00{i}.png"
@@ -120,7 +122,7 @@ def test_source_shapes_labels_and_palette() -> None:
     assert y_train.dtype == np.int64 and set(np.unique(y_train)) == set(range(12))
     assert np.all(np.bincount(y_train) == 250) and np.all(np.bincount(y_val) == 35)
     for image in x_train[:20]:
-        assert len(np.unique(image.reshape(-1, 3), axis=0)) <= transfer.SOURCE_COLOURS
+        assert len(np.unique(image.reshape(-1, 3), axis=0)) <= generator.SOURCE_COLOURS
     size = sum((DATA / key).stat().st_size for key in paths.manifest() if key.startswith("transfer_source/"))
     assert size < 9e6
 
@@ -128,7 +130,7 @@ def test_source_shapes_labels_and_palette() -> None:
 def test_source_is_regenerated_identically() -> None:
     x_train, y_train, *_ = transfer.load_source()
     n, seed = transfer.SOURCE_SPLITS["train"]
-    x, y = transfer.generate_source(n, seed, start=7, stop=9)
+    x, y = generator.generate_source(n, seed, start=7, stop=9)
     np.testing.assert_array_equal(x, x_train[7:9])
     np.testing.assert_array_equal(y, y_train[7:9])
 
@@ -171,7 +173,7 @@ def test_corrupt_source_and_weights_raise(tmp_path: Path, monkeypatch: pytest.Mo
         path.write_bytes(path.read_bytes()[:-10])
     with pytest.raises(paths.AssetError, match=r"val_transfer_source\.h5|train_transfer_source\.h5"):
         transfer.load_source()
-    with pytest.raises(paths.AssetError, match=r"corrupt[\s\S]*python -m shared_utils.course pretrain mobilenet_v2"):
+    with pytest.raises(paths.AssetError, match=r"corrupt[\s\S]*python -m course_tools pretrain mobilenet_v2"):
         mnv2.load_source_model()
 
 
@@ -179,9 +181,9 @@ def test_corrupt_source_and_weights_raise(tmp_path: Path, monkeypatch: pytest.Mo
 
 
 def test_recipe_is_registered_and_weights_have_a_model_card() -> None:
-    assert RECIPES["mobilenet_v2"] is mnv2.pretrain
+    assert mnv2_recipe.RECIPE.name == "mobilenet_v2"
     card = (DATA / mnv2.MODEL_CARD).read_text(encoding="utf-8")
-    for needed in ("python -m shared_utils.course pretrain mobilenet_v2", "CC0-1.0", "Accuracy", "minutes"):
+    for needed in ("python -m course_tools pretrain mobilenet_v2", "CC0-1.0", "Accuracy", "minutes"):
         assert needed in card
     assert mnv2.WEIGHTS in paths.manifest() and mnv2.MODEL_CARD in paths.manifest()
     assert paths.manifest()[mnv2.WEIGHTS]["rebuild"] == mnv2.RECIPE_COMMAND

@@ -3,7 +3,8 @@
 Every dataset and set of weights lives under ``data/`` next to this package (or wherever the
 ``COURSE_DATA_DIR`` environment variable points).  ``data/MANIFEST.json`` records the size and
 SHA-256 of each file, so a truncated or edited file is caught before it produces a confusing
-error deep inside a loader.
+error deep inside a loader.  A file is hashed once per process: later calls only compare its size
+and modification time with what was verified, so loading hundreds of images stays cheap.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 DATA_ENV_VAR = "COURSE_DATA_DIR"
 REPO_ROOT = Path(__file__).resolve().parents[1]
 REBUILD_COMMAND = "make data"
+_verified: dict[str, tuple[int, int, str]] = {}  # path -> (size, mtime_ns, sha256) already checked
 
 
 class AssetError(FileNotFoundError):
@@ -72,11 +74,23 @@ def asset(relative: str) -> Path:
     if not path.is_file():
         raise AssetError(f"Missing data file: {path}\nRebuild it from the repository root with:  {hint}")
     entry = manifest().get(relative)
-    if entry is not None:
-        size = path.stat().st_size
-        if size != entry["size"] or sha256_of(path) != entry["sha256"]:
-            raise AssetError(
-                f"Data file does not match data/MANIFEST.json (corrupt or edited): {path}\n"
-                f"Rebuild it from the repository root with:  {hint}"
-            )
+    if entry is not None and not _matches(path, entry):
+        raise AssetError(
+            f"Data file does not match data/MANIFEST.json (corrupt or edited): {path}\n"
+            f"Rebuild it from the repository root with:  {hint}"
+        )
     return path
+
+
+def _matches(path: Path, entry: dict) -> bool:
+    """Size and SHA-256 agree with the manifest entry; hashes each unchanged file only once."""
+    stat = path.stat()
+    if stat.st_size != entry["size"]:
+        return False
+    key = str(path)
+    seen = _verified.get(key)
+    if seen is not None and seen[:2] == (stat.st_size, stat.st_mtime_ns):
+        return seen[2] == entry["sha256"]
+    digest = sha256_of(path)
+    _verified[key] = (stat.st_size, stat.st_mtime_ns, digest)
+    return digest == entry["sha256"]

@@ -1,7 +1,7 @@
-"""The course's datasets: loaders used by the notebooks, recipes used to build the files.
+"""The course's datasets, as the notebooks load them.
 
-The images are drawn by this package's own code (see ``happy.py`` and ``signs.py``) and stored
-under ``data/`` by ``make data``.  Notebooks only load them::
+The images are drawn by the course's own recipes (``python -m course_tools data``) and stored
+under ``data/``; this package only reads them::
 
     from shared_utils.datasets import load_happy
     data = load_happy()
@@ -15,7 +15,6 @@ from typing import NamedTuple
 import numpy as np
 
 from .. import paths
-from . import happy, signs, transfer
 from .h5io import read_split
 
 
@@ -29,7 +28,8 @@ class ImageDataset(NamedTuple):
     classes: list[str]
 
 
-def _load(name: str) -> ImageDataset:
+def load_h5_dataset(name: str) -> ImageDataset:
+    """Read ``data/<name>/{train,test}_<name>.h5``, checked against the manifest."""
     splits = {}
     for split in ("train", "test"):
         relative = f"{name}/{split}_{name}.h5"
@@ -41,20 +41,12 @@ def _load(name: str) -> ImageDataset:
 
 def load_happy() -> ImageDataset:
     """Faces that smile (1) or not (0): 600 training and 150 test images."""
-    return _load(happy.NAME)
+    return load_h5_dataset("happy")
 
 
 def load_signs() -> ImageDataset:
     """Hands showing 0 to 5 fingers (label = the number): 1080 training and 120 test images."""
-    return _load(signs.NAME)
+    return load_h5_dataset("signs")
 
 
-# name -> function that writes the dataset's files under a data folder and returns their paths
-RECIPES = {
-    happy.NAME: happy.build,
-    signs.NAME: signs.build,
-    transfer.SOURCE_NAME: transfer.build_source,
-    transfer.TARGET_NAME: transfer.build_target,
-}
-
-__all__ = ["RECIPES", "ImageDataset", "load_happy", "load_signs"]
+__all__ = ["ImageDataset", "load_h5_dataset", "load_happy", "load_signs"]

@@ -1,47 +1,17 @@
-"""Read and write image datasets as HDF5 files with the course's keys.
+"""Read image datasets stored as HDF5 files with the course's keys.
 
 A split lives in one file with the keys ``<split>_set_x`` (images), ``<split>_set_y`` (labels)
-and ``list_classes`` (class names as bytes).  Files are written so that the same arrays always
-give the same bytes (no timestamps, fixed chunks and compression level), which lets
-``data/MANIFEST.json`` pin their checksums.
+and ``list_classes`` (class names as bytes), as in the original course's files.
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import h5py
 import numpy as np
 
 from ..paths import AssetError, rebuild_hint
-
-_GZIP_LEVEL = 6
-_CHUNK_IMAGES = 32
-
-
-def write_split(path: Path, split: str, x: np.ndarray, y: np.ndarray, classes: list[str]) -> Path:
-    """Write one split to ``path`` (parents created) and return ``path``."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    x = np.ascontiguousarray(x, dtype=np.uint8)
-    y = np.ascontiguousarray(y, dtype=np.int64)
-    names = np.array([name.encode("utf-8") for name in classes])
-    partial = path.with_name(path.name + ".partial")
-    with h5py.File(partial, "w", libver="earliest", track_order=False) as handle:
-        handle.create_dataset(
-            f"{split}_set_x",
-            data=x,
-            chunks=(min(_CHUNK_IMAGES, max(len(x), 1)), *x.shape[1:]),
-            compression="gzip",
-            compression_opts=_GZIP_LEVEL,
-            shuffle=False,
-            track_times=False,
-        )
-        handle.create_dataset(f"{split}_set_y", data=y, track_times=False)
-        handle.create_dataset("list_classes", data=names, track_times=False)
-    os.replace(partial, path)  # a crash never leaves a half-written file under the real name
-    return path
 
 
 def read_split(path: Path, split: str, relative: str | None = None) -> tuple[np.ndarray, np.ndarray, list[str]]:

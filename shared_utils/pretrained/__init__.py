@@ -1,17 +1,7 @@
-"""Networks pretrained by the course's own recipes, and the loaders the notebooks use.
+"""Loaders of the networks the course pretrained with its own recipes.
 
-Nothing is downloaded: every set of weights here is trained by a recipe in this package on one of
-the course's generated datasets and stored under ``data/pretrained/``.  Retrain one with::
-
-    python -m shared_utils.course pretrain mobilenet_v2
-
-``RECIPES`` maps a recipe name to its function ``recipe(argv) -> exit status``.
+Nothing is downloaded: every set of weights here was trained by a recipe of ``course_tools`` on
+one of the course's generated datasets and is stored under ``data/pretrained/<name>/`` with a
+``MODEL_CARD.md``.  A missing or damaged file raises ``AssetError`` naming the command that
+retrains it, e.g. ``python -m course_tools pretrain mobilenet_v2``.
 """
-
-from __future__ import annotations
-
-from . import mobilenet_v2
-
-RECIPES = {"mobilenet_v2": mobilenet_v2.pretrain}
-
-__all__ = ["RECIPES", "mobilenet_v2"]

@@ -1,8 +1,6 @@
 """Draw the figures of the assignment w2a1_residual_networks.
 
-Run from the repository root:
-
-    .venv/bin/python figures/w2a1_residual_networks.py
+Run from the repository root with ``python -m course_tools figures w2a1_residual_networks``.
 
 The PNG files are written to ``source/w2a1_residual_networks/images/``:
 
@@ -29,11 +27,10 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
-from diagram import EDGE, LAYER_COLOURS, SAVE, SHORTCUT, arrow
-from diagram import box as _box
 from matplotlib.patches import Circle
 
-OUT_DIR = Path(__file__).resolve().parent.parent / "source" / "w2a1_residual_networks" / "images"
+from .diagram import EDGE, LAYER_COLOURS, SAVE, SHORTCUT, arrow
+from .diagram import box as _box
 
 COLOURS = {**LAYER_COLOURS, "conv_block": "#9FC5E8", "id_block": "#CFE2F3"}
 box = partial(_box, palette=COLOURS)
@@ -270,15 +267,11 @@ def resnet50_stages(path, n: int = 64, classes: int = 6):
     plt.close(fig)
 
 
-def main() -> None:
-    OUT_DIR.mkdir(parents=True, exist_ok=True)
-    vanishing_gradients(OUT_DIR / "vanishing_gradients.png")
-    block(OUT_DIR / "identity_block.png", convolutional=False)
-    block(OUT_DIR / "convolutional_block.png", convolutional=True)
-    resnet50_stages(OUT_DIR / "resnet50_stages.png")
-    for path in sorted(OUT_DIR.glob("*.png")):
-        print(path.relative_to(OUT_DIR.parent.parent.parent))
-
-
-if __name__ == "__main__":
-    main()
+def draw(out_dir: Path) -> list[Path]:
+    """Write every figure of the assignment into ``out_dir``."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    vanishing_gradients(out_dir / "vanishing_gradients.png")
+    block(out_dir / "identity_block.png", convolutional=False)
+    block(out_dir / "convolutional_block.png", convolutional=True)
+    resnet50_stages(out_dir / "resnet50_stages.png")
+    return sorted(out_dir.glob("*.png"))

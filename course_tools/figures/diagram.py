@@ -1,6 +1,7 @@
 """Drawing pieces shared by the figure scripts: boxes, arrows, the layer palette and save settings.
 
-The scripts run as ``python figures/<script>.py``, so this module is imported as ``diagram``.
+Each ``course_tools/figures/<assignment>.py`` has ``draw(out_dir)``; ``python -m course_tools figures``
+runs them all (``--check``: compare with the committed PNGs).
 """
 
 from __future__ import annotations

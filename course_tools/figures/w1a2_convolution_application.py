@@ -1,8 +1,6 @@
 """Draw the figures of the assignment w1a2_convolution_application.
 
-Run from the repository root:
-
-    .venv/bin/python figures/w1a2_convolution_application.py
+Run from the repository root with ``python -m course_tools figures w1a2_convolution_application``.
 
 The PNG files are written to ``source/w1a2_convolution_application/images/``:
 
@@ -25,10 +23,9 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
-from diagram import EDGE, SAVE, SHORTCUT, arrow
-from diagram import box as _box
 
-OUT_DIR = Path(__file__).resolve().parent.parent / "source" / "w1a2_convolution_application" / "images"
+from .diagram import EDGE, SAVE, SHORTCUT, arrow
+from .diagram import box as _box
 
 box = partial(_box, fontsize=10)
 
@@ -188,14 +185,10 @@ def sequential_vs_functional(path):
     plt.close(fig)
 
 
-def main() -> None:
-    OUT_DIR.mkdir(parents=True, exist_ok=True)
-    happy_model(OUT_DIR / "happy_model.png")
-    signs_model(OUT_DIR / "signs_model.png")
-    sequential_vs_functional(OUT_DIR / "sequential_vs_functional.png")
-    for path in sorted(OUT_DIR.glob("*.png")):
-        print(path.relative_to(OUT_DIR.parent.parent.parent))
-
-
-if __name__ == "__main__":
-    main()
+def draw(out_dir: Path) -> list[Path]:
+    """Write every figure of the assignment into ``out_dir``."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    happy_model(out_dir / "happy_model.png")
+    signs_model(out_dir / "signs_model.png")
+    sequential_vs_functional(out_dir / "sequential_vs_functional.png")
+    return sorted(out_dir.glob("*.png"))

@@ -18,7 +18,8 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-from ..runtime import METRICS_ENV_VAR, QUICK_ENV_VAR
+from shared_utils.runtime import METRICS_ENV_VAR, QUICK_ENV_VAR
+
 from . import classroom, grading
 from .layout import Assignment, assignments
 
@@ -68,11 +69,9 @@ def run_autograde(assignment: Assignment, workdir: Path) -> grading.Result:
 
 
 def baselines() -> dict[str, float]:
-    try:
-        from ..datasets import baseline
-    except ImportError:
-        return {}
-    return baseline.accuracies() if hasattr(baseline, "accuracies") else {}
+    from .recipes.data import baseline
+
+    return baseline.accuracies()
 
 
 def main(args: argparse.Namespace) -> int:

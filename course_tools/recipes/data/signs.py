@@ -21,7 +21,7 @@ import numpy as np
 from PIL import ImageDraw
 
 from . import drawing as dr
-from .h5io import write_split
+from .storage import write_split
 
 NAME = "signs"
 CLASSES = [str(k) for k in range(6)]

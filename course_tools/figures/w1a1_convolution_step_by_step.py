@@ -1,8 +1,6 @@
 """Draw the figures of the assignment w1a1_convolution_step_by_step.
 
-Run from the repository root:
-
-    .venv/bin/python figures/w1a1_convolution_step_by_step.py
+Run from the repository root with ``python -m course_tools figures w1a1_convolution_step_by_step``.
 
 The PNG files are written to ``source/w1a1_convolution_step_by_step/images/``.  Every number in
 the figures is computed here (nothing is random), and the PNGs carry no timestamp, so running
@@ -19,8 +17,6 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.patches import FancyArrowPatch, Rectangle
-
-OUT_DIR = Path(__file__).resolve().parent.parent / "source" / "w1a1_convolution_step_by_step" / "images"
 
 BLUE, ORANGE, GREEN, PURPLE = "#4C72B0", "#DD8452", "#55A868", "#8172B3"
 PAD_COLOUR = "#F2D7D5"
@@ -96,11 +92,10 @@ def new_figure(width, height, xlim, ylim):
     return fig, ax
 
 
-def save(fig, name):
-    OUT_DIR.mkdir(parents=True, exist_ok=True)
-    fig.savefig(OUT_DIR / name, dpi=100, bbox_inches="tight", metadata={"Software": None})
+def save(fig, path: Path) -> Path:
+    fig.savefig(path, dpi=100, bbox_inches="tight", metadata={"Software": None})
     plt.close(fig)
-    print(f"wrote {OUT_DIR / name}")
+    return path
 
 
 def tint(value: float, low: float, high: float) -> tuple:
@@ -135,7 +130,7 @@ def zero_padding():
         va="top",
         fontsize=11,
     )
-    save(fig, "zero_padding.png")
+    return fig, "zero_padding.png"
 
 
 # --- 2. the sliding window and the output size -------------------------------------------------
@@ -186,7 +181,7 @@ def sliding_window():
         va="top",
         fontsize=14,
     )
-    save(fig, "conv_sliding_window.png")
+    return fig, "conv_sliding_window.png"
 
 
 # --- 3. max and average pooling -----------------------------------------------------------------
@@ -215,7 +210,7 @@ def pooling():
         va="top",
         fontsize=11,
     )
-    save(fig, "pooling.png")
+    return fig, "pooling.png"
 
 
 # --- 4. backward pass of a convolution ------------------------------------------------------
@@ -252,7 +247,7 @@ def conv_backward():
         va="center",
         fontsize=11,
     )
-    save(fig, "conv_backward.png")
+    return fig, "conv_backward.png"
 
 
 # --- 5. backward pass of pooling ---------------------------------------------------------------
@@ -293,17 +288,14 @@ def pool_backward():
         va="center",
         fontsize=11,
     )
-    save(fig, "pool_backward.png")
+    return fig, "pool_backward.png"
 
 
-def main():
+def draw(out_dir: Path) -> list[Path]:
+    """Write every figure of the assignment into ``out_dir``."""
     plt.rcParams.update({"font.family": "DejaVu Sans", "svg.hashsalt": "w1a1"})
-    zero_padding()
-    sliding_window()
-    pooling()
-    conv_backward()
-    pool_backward()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    return [save(fig, out_dir / name) for fig, name in (f() for f in FIGURES)]
 
 
-if __name__ == "__main__":
-    main()
+FIGURES = (zero_padding, sliding_window, pooling, conv_backward, pool_backward)

@@ -5,14 +5,14 @@ already did well, the images would carry the label in fixed pixel positions or i
 and the course's ConvNets would prove nothing.  With two classes softmax regression is exactly
 logistic regression.
 
-Run it with ``python -m shared_utils.datasets.baseline``.
+Run it with ``python -m course_tools.recipes.data.baseline``.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from . import ImageDataset, load_happy, load_signs
+from shared_utils.datasets import ImageDataset, load_happy, load_signs
 
 
 def _features(x: np.ndarray, mean: np.ndarray, std: np.ndarray) -> np.ndarray:

@@ -1,4 +1,4 @@
-"""Where assignments live in the repository, and throw-away nbgrader course directories."""
+"""Throw-away nbgrader course directories, and the nbgrader command line."""
 
 from __future__ import annotations
 
@@ -6,51 +6,15 @@ import os
 import shutil
 import subprocess
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
-from ..paths import REPO_ROOT
+from shared_utils.paths import REPO_ROOT
 
-SOURCE = REPO_ROOT / "source"
-RELEASE = REPO_ROOT / "release"
+from .registry import RELEASE, SOURCE, Assignment, assignments
+
+__all__ = ["RELEASE", "SOURCE", "Assignment", "assignments", "generate_release", "make_course_dir", "nbgrader"]
+
 CONFIG = REPO_ROOT / "nbgrader_config.py"
-
-
-@dataclass(frozen=True)
-class Assignment:
-    """One assignment: a folder under ``source/`` holding exactly one notebook."""
-
-    name: str
-
-    @property
-    def source_dir(self) -> Path:
-        return SOURCE / self.name
-
-    @property
-    def notebook_name(self) -> str:
-        notebooks = sorted(p.stem for p in self.source_dir.glob("*.ipynb"))
-        if len(notebooks) != 1:
-            raise ValueError(f"{self.source_dir} must hold exactly one notebook, found {notebooks}")
-        return notebooks[0]
-
-    @property
-    def source_notebook(self) -> Path:
-        return self.source_dir / f"{self.notebook_name}.ipynb"
-
-    @property
-    def release_notebook(self) -> Path:
-        return RELEASE / self.name / f"{self.notebook_name}.ipynb"
-
-
-def assignments(names: list[str] | None = None) -> list[Assignment]:
-    """All assignments in ``source/`` (or the named ones), in course order."""
-    found = sorted(p.name for p in SOURCE.iterdir() if p.is_dir() and any(p.glob("*.ipynb")))
-    if not names:
-        return [Assignment(name) for name in found]
-    unknown = [name for name in names if name not in found]
-    if unknown:
-        raise SystemExit(f"Unknown assignment(s): {', '.join(unknown)}. Known: {', '.join(found)}")
-    return [Assignment(name) for name in names]
 
 
 def nbgrader(*args: str, cwd: Path, check: bool = True, timeout: float | None = None) -> subprocess.CompletedProcess:

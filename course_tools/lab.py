@@ -6,7 +6,7 @@ import os
 import sys
 from pathlib import Path
 
-from ..paths import REPO_ROOT
+from shared_utils.paths import REPO_ROOT
 
 
 def lab_command(port: int = 8888, root: Path = REPO_ROOT) -> list[str]:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import nbformat
 
-from ..paths import REPO_ROOT
+from shared_utils.paths import REPO_ROOT
 
 FIXTURES = REPO_ROOT / "grader_tests" / "fixtures"
 _SECTION = re.compile(r"^# %% (\S+)\s*$", re.MULTILINE)

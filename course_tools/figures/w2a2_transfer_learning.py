@@ -1,8 +1,6 @@
 """Draw the figures of the assignment w2a2_transfer_learning.
 
-Run from the repository root:
-
-    .venv/bin/python figures/w2a2_transfer_learning.py
+Run from the repository root with ``python -m course_tools figures w2a2_transfer_learning``.
 
 The PNG files are written to ``source/w2a2_transfer_learning/images/``:
 
@@ -27,11 +25,10 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
-from diagram import EDGE, SAVE, SHORTCUT, arrow
-from diagram import box as _box
 from matplotlib.patches import Polygon, Rectangle
 
-OUT_DIR = Path(__file__).resolve().parent.parent / "source" / "w2a2_transfer_learning" / "images"
+from .diagram import EDGE, SAVE, SHORTCUT, arrow
+from .diagram import box as _box
 
 FROZEN = "#B9C7D6"
 TRAINED = "#F4B183"
@@ -370,14 +367,11 @@ def fine_tuning(path, kinds: list[str], start: int = FINE_TUNE_AT):
     plt.close(fig)
 
 
-def main() -> None:
-    OUT_DIR.mkdir(parents=True, exist_ok=True)
-    depthwise_separable(OUT_DIR / "depthwise_separable.png")
-    inverted_residual(OUT_DIR / "inverted_residual.png")
-    transfer_model(OUT_DIR / "transfer_model.png")
-    fine_tuning(OUT_DIR / "fine_tuning.png", base_layer_kinds())
-    print(f"Wrote 4 figures to {OUT_DIR}")
-
-
-if __name__ == "__main__":
-    main()
+def draw(out_dir: Path) -> list[Path]:
+    """Write every figure of the assignment into ``out_dir``."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    depthwise_separable(out_dir / "depthwise_separable.png")
+    inverted_residual(out_dir / "inverted_residual.png")
+    transfer_model(out_dir / "transfer_model.png")
+    fine_tuning(out_dir / "fine_tuning.png", base_layer_kinds())
+    return sorted(out_dir.glob("*.png"))

@@ -1,17 +1,18 @@
-"""Command line: ``python -m shared_utils.course <command>`` (the Makefile wraps the common ones)."""
+"""Command line: ``python -m course_tools <command>`` (the Makefile wraps the common ones)."""
 
 from __future__ import annotations
 
 import argparse
 import shutil
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-from ..paths import REPO_ROOT
+from shared_utils.paths import REPO_ROOT
+
 from . import classroom, grading, releases, report
 from .layout import assignments, nbgrader
+from .registry import DATASETS, WEIGHTS, resolve
 
 
 def cmd_release(args: argparse.Namespace) -> int:
@@ -73,17 +74,29 @@ def cmd_check_fixtures(args: argparse.Namespace) -> int:
 
 
 def cmd_data(args: argparse.Namespace) -> int:
-    from ..datasets import build
+    from .recipes.data.build import build
 
-    return build.main([f"--only={name}" for name in args.only or []]) or 0
+    return build(args.only)
 
 
 def cmd_pretrain(args: argparse.Namespace) -> int:
-    from ..pretrained import RECIPES
+    if args.name not in WEIGHTS:
+        raise SystemExit(f"Unknown recipe {args.name!r}. Known: {', '.join(sorted(WEIGHTS))}")
+    return resolve(f"{WEIGHTS[args.name].recipe}:RECIPE")(args.rest)
 
-    if args.name not in RECIPES:
-        raise SystemExit(f"Unknown recipe {args.name!r}. Known: {', '.join(sorted(RECIPES))}")
-    return RECIPES[args.name](args.rest) or 0
+
+def cmd_figures(args: argparse.Namespace) -> int:
+    from . import figures
+
+    chosen = [a for a in assignments(args.assignments) if a.figures]
+    if args.check:
+        problems = [line for assignment in chosen for line in figures.differences(assignment)]
+        print("\n".join(problems) or "Every figure is what its script draws.")
+        return 1 if problems else 0
+    for assignment in chosen:
+        for path in figures.draw(assignment):
+            print(path.relative_to(REPO_ROOT))
+    return 0
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
@@ -99,7 +112,7 @@ def cmd_lab(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m shared_utils.course", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m course_tools", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("release", help="regenerate release/ from source/ with nbgrader")
@@ -126,8 +139,13 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=cmd_check_fixtures)
 
     p = sub.add_parser("data", help="regenerate the datasets in data/ and data/MANIFEST.json")
-    p.add_argument("--only", action="append", metavar="DATASET", help="build only this dataset (repeatable)")
+    p.add_argument("--only", action="append", choices=sorted(DATASETS), help="build only this dataset (repeatable)")
     p.set_defaults(func=cmd_data)
+
+    p = sub.add_parser("figures", help="draw the notebooks' figures into source/<id>/images")
+    p.add_argument("assignments", nargs="*")
+    p.add_argument("--check", action="store_true", help="only compare with the committed PNGs; exit 1 if any differ")
+    p.set_defaults(func=cmd_figures)
 
     p = sub.add_parser("pretrain", help="train course-pretrained weights into data/ with a recipe")
     p.add_argument("name", help="recipe name, e.g. mobilenet_v2")
@@ -145,7 +163,3 @@ def main(argv: list[str] | None = None) -> int:
 
     args = parser.parse_args(argv)
     return args.func(args)
-
-
-if __name__ == "__main__":
-    sys.exit(main())

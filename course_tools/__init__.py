@@ -1,4 +1,4 @@
 """Instructor and maintainer tooling: build releases, grade a class, prove the grading works.
 
-Run ``python -m shared_utils.course --help``.  Students never need this package.
+Run ``python -m course_tools --help``.  Students never need this package.
 """
