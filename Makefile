@@ -6,19 +6,23 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 STAMP := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
 LAB_PORT ?= 8888
+JOBS ?= 2
 
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: help setup demo lab release test lint format bench data clean
+.PHONY: help setup demo lab release test test-fast lint format bench data figures clean
 
 help:
 	@echo "make demo     build and autograde a sample class, print the grades"
 	@echo "make test     everything CI runs (lint, release check, grading proofs, unit tests)"
+	@echo "make test-fast  the quick inner loop: everything but notebook runs and nbgrader (about a minute)"
 	@echo "make lab      JupyterLab with nbgrader (Validate, Assignment List, Formgrader)"
 	@echo "make release  regenerate release/ from source/"
 	@echo "make bench    time every notebook (student mode and autograde), report metrics"
 	@echo "make data     regenerate the datasets in data/"
+	@echo "make figures  redraw the notebooks' figures"
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -28,6 +32,11 @@ $(STAMP): requirements.txt pyproject.toml
 	mkdir -p $(VENV)/share/jupyter/lab/settings
 	cp lab/overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
 	touch $(STAMP)
+
+# Test and lint tools are for maintainers and CI only: students never install them.
+$(DEV_STAMP): $(STAMP) requirements-dev.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $(DEV_STAMP)
 
 setup: $(STAMP)
 
@@ -40,22 +49,28 @@ lab: $(STAMP)
 release: $(STAMP)
 	$(PY) -m course_tools release
 
-lint: $(STAMP)
+lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check shared_utils course_tools grader_tests
 
-format: $(STAMP)
+format: $(DEV_STAMP)
 	$(BIN)/ruff format shared_utils course_tools grader_tests
 	$(BIN)/ruff check --fix .
 
 test: lint
-	$(PY) -m course_tools release --check
-	$(PY) -m pytest grader_tests
+	$(PY) -m pytest -n $(JOBS) grader_tests
+
+test-fast: lint
+	$(PY) -m pytest -n $(JOBS) -m "not slow" grader_tests
 
 bench: $(STAMP)
 	$(PY) -m course_tools bench
 
 data: $(STAMP)
 	$(PY) -m course_tools data
+
+figures: $(STAMP)
+	$(PY) -m course_tools figures
 
 clean:
 	rm -rf build .pytest_cache gradebook.db

@@ -1,8 +1,14 @@
 """``make bench``: how long each notebook takes, in student mode and under autograde.
 
+Machines of the same kind differ several-fold in speed, so the bench first times a fixed
+reference workload (a few training steps of a small Keras CNN) and states every time also as a
+multiple of it.  Budgets (``registry.py``) are seconds on the reference machine, where the workload
+takes ``REFERENCE_SECONDS``; on another machine they are scaled by how long the workload took there.
+
 Student mode runs the instructor notebook top to bottom with full training budgets, as a student
 with a finished notebook would; autograde grades the solution submission with nbgrader.  Metrics
 that notebooks report through ``runtime.record_metric`` (test accuracies...) are collected too.
+A notebook that runs past twice its scaled budget is stopped and reported as over budget.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ import os
 import platform
 import shutil
 import time
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import nbformat
@@ -21,45 +28,102 @@ from nbclient import NotebookClient
 from shared_utils.runtime import METRICS_ENV_VAR, QUICK_ENV_VAR
 
 from . import classroom, grading
-from .layout import Assignment, assignments
+from .registry import Assignment, assignments
 
-# Seconds on a 2-core CPU (DESIGN.md): student mode per notebook, and autograde per notebook.
-STUDENT_BUDGET = {"w2a1_residual_networks": 300, "w4a2_neural_style_transfer": 300}
-DEFAULT_STUDENT_BUDGET = 180
-AUTOGRADE_BUDGET = 60
+# The reference workload's time on the reference machine (2 idle x86_64 cores, TensorFlow 2.21).
+REFERENCE_SECONDS = 10.0
+REFERENCE_STEPS = 30
 
 
-def run_student_mode(assignment: Assignment, workdir: Path) -> tuple[float, dict[str, float], list[str]]:
-    """Execute the solution notebook with full budgets; returns seconds, metrics and error cells."""
+def reference_workload(steps: int = REFERENCE_STEPS) -> float:
+    """Seconds for ``steps`` training steps of a small CNN on 64 x 64 images, batches of 32
+    (after one warm-up call, so graph building is not counted)."""
+    import numpy as np
+
+    from shared_utils import runtime
+
+    runtime.load_tensorflow()
+    import keras
+
+    runtime.seed_everything(0)
+    model = keras.Sequential(
+        [
+            keras.Input((64, 64, 3)),
+            keras.layers.Conv2D(32, 3, padding="same", activation="relu"),
+            keras.layers.MaxPooling2D(2),
+            keras.layers.Conv2D(64, 3, padding="same", activation="relu"),
+            keras.layers.MaxPooling2D(2),
+            keras.layers.Conv2D(128, 3, padding="same", activation="relu"),
+            keras.layers.GlobalAveragePooling2D(),
+            keras.layers.Dense(6, activation="softmax"),
+        ]
+    )
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    rng = np.random.default_rng(0)
+    x = rng.uniform(0, 1, size=(32 * steps, 64, 64, 3)).astype("float32")
+    y = rng.integers(0, 6, size=32 * steps)
+    model.fit(x[:64], y[:64], batch_size=32, epochs=1, verbose=0)
+    start = time.perf_counter()
+    model.fit(x, y, batch_size=32, epochs=1, verbose=0, shuffle=False)
+    return time.perf_counter() - start
+
+
+@dataclass
+class Row:
+    assignment: str
+    student_seconds: float | None
+    student_budget: float  # scaled to this machine
+    autograde_seconds: float | None
+    autograde_budget: float
+    autograde_score: str
+    metrics: dict[str, float] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def over_budget(self) -> bool:
+        student = self.student_seconds is None or self.student_seconds > self.student_budget
+        grading_ = self.autograde_seconds is None or self.autograde_seconds > self.autograde_budget
+        return student or grading_
+
+
+def run_student_mode(assignment: Assignment, workdir: Path, limit: float) -> tuple[float | None, dict, list[str]]:
+    """Execute the solution notebook with full budgets; returns seconds (None if stopped), metrics, problems."""
     folder = workdir / assignment.name
     shutil.copytree(assignment.source_dir, folder)
-    notebook = nbformat.read(folder / f"{assignment.notebook_name}.ipynb", as_version=4)
+    notebook = nbformat.read(assignment.source_notebook, as_version=4)
     metrics_file = workdir / f"{assignment.name}.metrics.jsonl"
     saved = {key: os.environ.pop(key, None) for key in ("NBGRADER_EXECUTION", QUICK_ENV_VAR)}
     os.environ[METRICS_ENV_VAR] = str(metrics_file)
+    problems: list[str] = []
+    seconds: float | None = None
+    start = time.perf_counter()
     try:
-        client = NotebookClient(notebook, timeout=900, kernel_name="python3", resources={"metadata": {"path": folder}})
+        client = NotebookClient(
+            notebook, timeout=int(limit), kernel_name="python3", resources={"metadata": {"path": folder}}
+        )
         client.allow_errors = True
-        start = time.perf_counter()
         client.execute()
         seconds = time.perf_counter() - start
+        if seconds > limit:
+            problems.append(f"ran {seconds:.0f} s, past the {limit:.0f} s limit")
+    except Exception as error:  # a cell past the limit, a dead kernel: reported, not raised
+        problems.append(f"stopped after {time.perf_counter() - start:.0f} s: {type(error).__name__}")
     finally:
         os.environ.pop(METRICS_ENV_VAR, None)
         for key, value in saved.items():
             if value is not None:
                 os.environ[key] = value
-    errors = []
     for cell in notebook.cells:
         for output in cell.get("outputs", []):
             if output.output_type == "error" or (output.output_type == "stream" and output.name == "stderr"):
-                errors.append(f"{cell.get('id')}: {output.get('ename', 'stderr')}")
+                problems.append(f"cell {cell.get('id')}: {output.get('ename', 'stderr')}")
     nbformat.write(notebook, workdir / f"{assignment.name}.executed.ipynb")
     metrics = {}
     if metrics_file.exists():
         for line in metrics_file.read_text(encoding="utf-8").splitlines():
             entry = json.loads(line)
             metrics[entry["name"]] = entry["value"]
-    return seconds, metrics, errors
+    return seconds, metrics, problems
 
 
 def run_autograde(assignment: Assignment, workdir: Path) -> grading.Result:
@@ -74,54 +138,76 @@ def baselines() -> dict[str, float]:
     return baseline.accuracies()
 
 
+def bench(assignment: Assignment, out: Path, scale: float) -> Row:
+    student_budget, autograde_budget = assignment.student_budget * scale, assignment.autograde_budget * scale
+    print(f"{assignment.name}: student mode (budget {student_budget:.0f} s) ...", flush=True)
+    seconds, metrics, problems = run_student_mode(assignment, out, limit=2 * student_budget)
+    print(f"{assignment.name}: autograde ...", flush=True)
+    graded = run_autograde(assignment, out)
+    if graded.status != "graded":
+        problems.append(f"autograde failed: {graded.reason}")
+    score = f"{graded.score:g}/{graded.max_score:g}" if graded.score is not None else "FAILED"
+    return Row(
+        assignment.name,
+        None if seconds is None else round(seconds, 1),
+        round(student_budget),
+        round(graded.seconds, 1) if graded.status == "graded" else None,
+        round(autograde_budget),
+        score,
+        metrics,
+        problems,
+    )
+
+
 def main(args: argparse.Namespace) -> int:
     out = Path(args.out).resolve()
     if out.exists():
         shutil.rmtree(out)
     out.mkdir(parents=True)
-    rows = []
-    for assignment in assignments(args.assignments):
-        print(f"{assignment.name}: student mode ...", flush=True)
-        seconds, metrics, errors = run_student_mode(assignment, out)
-        print(f"{assignment.name}: autograde ...", flush=True)
-        graded = run_autograde(assignment, out)
-        budget = STUDENT_BUDGET.get(assignment.name, DEFAULT_STUDENT_BUDGET)
-        rows.append(
-            {
-                "assignment": assignment.name,
-                "student_seconds": round(seconds, 1),
-                "student_budget": budget,
-                "autograde_seconds": round(graded.seconds, 1),
-                "autograde_budget": AUTOGRADE_BUDGET,
-                "autograde_score": f"{graded.score}/{graded.max_score}" if graded.score is not None else "FAILED",
-                "errors": errors,
-                "metrics": metrics,
-            }
-        )
+    reference = reference_workload()
+    scale = reference / REFERENCE_SECONDS
+    print(
+        f"Reference workload: {reference:.1f} s here, {REFERENCE_SECONDS:.1f} s on the reference machine "
+        f"(budgets x {scale:.2f}).",
+        flush=True,
+    )
+    rows = [bench(assignment, out, scale) for assignment in assignments(args.assignments)]
     extra = baselines()
-    report = {"machine": f"{platform.machine()}, {os.cpu_count()} CPUs", "rows": rows, "baselines": extra}
+    report = {
+        "machine": f"{platform.machine()}, {os.cpu_count()} CPUs",
+        "reference_seconds": reference,
+        "scale": scale,
+        "rows": [asdict(r) for r in rows],
+        "baselines": extra,
+    }
     (out / "bench.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
-    table = format_table(rows, extra)
+    table = format_table(rows, reference, extra)
     (out / "bench.md").write_text(table + "\n", encoding="utf-8")
     print()
     print(table)
-    over = [r for r in rows if r["student_seconds"] > r["student_budget"] or r["autograde_seconds"] > AUTOGRADE_BUDGET]
-    broken = [r for r in rows if r["errors"]]
-    return 1 if over or broken else 0
+    return 1 if any(r.over_budget or r.problems for r in rows) else 0
 
 
-def format_table(rows: list[dict], extra: dict[str, float]) -> str:
+def _seconds(value: float | None, reference: float) -> str:
+    return "stopped" if value is None else f"{value:.0f} s ({value / reference:.1f}x ref)"
+
+
+def format_table(rows: list[Row], reference: float, extra: dict[str, float]) -> str:
     lines = [
-        "| assignment | student mode (s) | budget | autograde (s) | budget | solution score | metrics |",
-        "|---|---|---|---|---|---|---|",
+        f"Reference workload here: {reference:.1f} s (reference machine: {REFERENCE_SECONDS:.1f} s).",
+        "",
+        "| assignment | student mode | budget | autograde | budget | solution score | status | metrics |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
-        metrics = ", ".join(f"{k} {v:.3f}" for k, v in r["metrics"].items()) or "-"
-        if r["errors"]:
-            metrics += f" (errors: {'; '.join(r['errors'])})"
+        metrics = ", ".join(f"{k} {v:.3f}" for k, v in r.metrics.items()) or "-"
+        status = "over budget" if r.over_budget else ("problems" if r.problems else "ok")
+        if r.problems:
+            status += f" ({'; '.join(r.problems)})"
         lines.append(
-            f"| {r['assignment']} | {r['student_seconds']} | {r['student_budget']} | {r['autograde_seconds']} "
-            f"| {r['autograde_budget']} | {r['autograde_score']} | {metrics} |"
+            f"| {r.assignment} | {_seconds(r.student_seconds, reference)} | {r.student_budget:.0f} s "
+            f"| {_seconds(r.autograde_seconds, reference)} | {r.autograde_budget:.0f} s | {r.autograde_score} "
+            f"| {status} | {metrics} |"
         )
     if extra:
         lines.append("")

@@ -1,8 +1,13 @@
-"""End-to-end autograding: every sample submission earns exactly the score it should.
+"""Every sample submission earns exactly the score it should.
 
-For each assignment one class is graded: the instructor's solution (full marks), the blank
-release (zero), a partial submission (the first half of the functions solved) and every fixture
-in ``grader_tests/fixtures/<assignment>/`` (alternative correct solutions, common mistakes).
+Two layers, as CONTRIBUTING.md explains:
+
+* end to end, with ``nbgrader autograde`` itself, the submissions that need the whole pipeline:
+  the instructor's solution (full marks), the blank release (zero) and a partial submission (the
+  first half of the functions solved);
+* every fixture in ``grader_tests/fixtures/<assignment>/`` (alternative correct solutions, common
+  mistakes) through ``course_tools.fixture_proof``: one kernel per assignment, only the cells a
+  fixture affects, scored with nbgrader's own rule.
 """
 
 from __future__ import annotations
@@ -11,23 +16,37 @@ from pathlib import Path
 
 import pytest
 
-from course_tools import classroom, grading
-from course_tools.layout import Assignment
+from course_tools import classroom, fixture_proof, grading
+from course_tools.registry import Assignment
+from course_tools.submissions import fixtures
 
 pytestmark = pytest.mark.slow
 
 
-def test_every_submission_earns_exactly_its_expected_score(assignment: Assignment, tmp_path: Path) -> None:
-    variants = classroom.all_variants(assignment)
-    names = {v.name for v in variants}
-    assert {"solution", "blank", "partial"} <= names
+def test_solution_blank_and_partial_earn_their_scores_end_to_end(assignment: Assignment, tmp_path: Path) -> None:
+    variants = classroom.all_variants(assignment, with_fixtures=False)
+    assert [v.name for v in variants] == ["solution", "blank", "partial"]
     root = classroom.prepare(tmp_path, assignment, variants)
     results = grading.autograde_class(root, assignment.name, [v.name for v in variants], progress=None)
     problems = []
-    for variant, result in zip(variants, results):
+    for variant, result in zip(variants, results, strict=True):
         problems += classroom.mismatches(assignment, variant, result)
     assert not problems, "\n".join(problems)
     by_name = {r.student: r for r in results}
     assert by_name["solution"].score == by_name["solution"].max_score > 0
     assert by_name["blank"].score == 0
     assert 0 < by_name["partial"].score < by_name["partial"].max_score
+
+
+def test_every_fixture_earns_exactly_its_expected_score(assignment: Assignment) -> None:
+    proofs = fixture_proof.prove(assignment, fixtures(assignment.name))
+    problems = [line for proof in proofs for line in proof.problems]
+    assert not problems, "\n".join(problems)
+    assert proofs[0].fixture == "solution" and len(proofs) == 1 + len(fixtures(assignment.name))
+
+
+def test_every_assignment_has_a_fixture_per_mistake_and_an_alternative(assignment: Assignment) -> None:
+    """At least one alternative correct solution (loses nothing) and one mistake (loses something)."""
+    found = fixtures(assignment.name)
+    assert any(not f.lost for f in found), "write an alternative correct solution as a fixture"
+    assert any(f.lost for f in found), "write the common mistakes as fixtures"
