@@ -12,7 +12,7 @@ JOBS ?= 2
 
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: help setup demo lab release test test-fast lint format bench data figures clean
+.PHONY: help setup demo lab release test test-fast lint format bench data figures kit clean
 
 help:
 	@echo "make demo     build and autograde a sample class, print the grades"
@@ -23,6 +23,7 @@ help:
 	@echo "make bench    time every notebook (student mode and autograde), report metrics"
 	@echo "make data     regenerate the datasets in data/"
 	@echo "make figures  redraw the notebooks' figures"
+	@echo "make kit      pack the student kit (no solutions, hidden tests or grading tools)"
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -68,6 +69,9 @@ bench: $(STAMP)
 
 data: $(STAMP)
 	$(PY) -m course_tools data
+
+kit: $(STAMP)
+	$(PY) -m course_tools kit
 
 figures: $(STAMP)
 	$(PY) -m course_tools figures

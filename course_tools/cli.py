@@ -106,6 +106,14 @@ def cmd_figures(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_kit(args: argparse.Namespace) -> int:
+    from .kit import build_kit
+
+    root = build_kit(Path(args.out).resolve())
+    print(f"Student kit: {root} and {root}.zip")
+    return 0
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     from . import bench
 
@@ -164,6 +172,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("assignments", nargs="*")
     p.add_argument("--out", default=str(REPO_ROOT / "build" / "bench"))
     p.set_defaults(func=cmd_bench)
+
+    p = sub.add_parser("kit", help="pack what students get: release notebooks, shared_utils, data, a README")
+    p.add_argument("--out", default=str(REPO_ROOT / "build" / "kit"))
+    p.set_defaults(func=cmd_kit)
 
     p = sub.add_parser("lab", help="start JupyterLab with nbgrader on the course")
     p.add_argument("--port", type=int, default=8888)

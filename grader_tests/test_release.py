@@ -81,3 +81,36 @@ def test_release_fails_nbgrader_validate_cleanly(assignment: Assignment) -> None
     result = _validate(assignment.release_notebook, "--invert")
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert "Success! The notebook does not pass any tests." in result.stdout, result.stdout[-3000:]
+
+
+def test_student_kit_holds_no_solution_hidden_test_fixture_or_instructor_tool(tmp_path: Path) -> None:
+    from course_tools.kit import build_kit
+    from course_tools.registry import assignments
+
+    kit = build_kit(tmp_path)
+    names = {p.relative_to(kit).parts[0] for p in kit.iterdir()}
+    assert names == {
+        "assignments",
+        "shared_utils",
+        "data",
+        "lab",
+        "requirements.txt",
+        "LICENSE",
+        "Makefile",
+        "pyproject.toml",
+        "README.md",
+    }
+    assert not any(kit.rglob("fixtures")) and not any(kit.rglob("*.db")) and not any(kit.rglob("course_tools"))
+    secrets = set().union(*(secret_lines(source_notebook(a)) for a in assignments()))
+    for path in kit.rglob("*"):
+        if path.suffix in {".ipynb", ".py", ".md", ".txt", ".toml", ".json", ".csv"} or path.name == "Makefile":
+            text = path.read_text(encoding="utf-8")
+            assert "BEGIN SOLUTION" not in text and "BEGIN HIDDEN TESTS" not in text, path
+            lines = {line.strip() for line in text.splitlines()}
+            assert not (secrets & lines), f"{path} holds solution or hidden-test lines: {sorted(secrets & lines)[:3]}"
+    for assignment in assignments():
+        assert (kit / "assignments" / assignment.name / f"{assignment.notebook_name}.ipynb").is_file()
+    assert (tmp_path / "cnn-course-kit.zip").stat().st_size > 1e6
+    code = "import shared_utils.checks, shared_utils.datasets, shared_utils.pretrained.mobilenet_v2; print('ok')"
+    result = subprocess.run([sys.executable, "-c", code], cwd=kit, capture_output=True, text=True, timeout=120)
+    assert result.stdout.strip() == "ok", result.stderr[-2000:]
