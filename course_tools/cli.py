@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import tempfile
 import time
@@ -50,10 +51,16 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_autograde(args: argparse.Namespace) -> int:
+    from .parallel import autograde_parallel
+
     root = Path(args.course).resolve()
     results: list[grading.Result] = []
     for name in args.assignments:
-        results += grading.autograde_class(root, name, args.student or None, timeout=args.timeout)
+        students = args.student or grading.submitted_students(root, name)
+        if args.serial:  # nbgrader as it is: one student after the other, in the course directory
+            results += grading.autograde_class(root, name, students, timeout=args.timeout)
+        else:
+            results += autograde_parallel(root, name, students, args.workers, args.scheduler, args.force, args.timeout)
         if args.feedback:
             nbgrader("generate_feedback", name, "--force", cwd=root, check=False)
     csv_path = report.write_csv(results, root / "grades.csv")
@@ -140,10 +147,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", default=str(REPO_ROOT / "build" / "demo"), help="throw-away course directory")
     p.set_defaults(func=cmd_demo)
 
-    p = sub.add_parser("autograde", help="autograde submitted/ in a course directory, one student at a time")
+    p = sub.add_parser("autograde", help="autograde submitted/ in a course directory, in parallel")
     p.add_argument("assignments", nargs="+")
     p.add_argument("--course", default=str(REPO_ROOT), help="nbgrader course directory (default: repo)")
     p.add_argument("--student", action="append", help="only this student (repeatable)")
+    p.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="parallel graders (default: the cores)")
+    p.add_argument("--scheduler", help="grade on Dask: a scheduler address, or 'local' for a local cluster")
+    p.add_argument("--force", action="store_true", help="regrade submissions already in the gradebook")
+    p.add_argument("--serial", action="store_true", help="nbgrader as it is: one student at a time, in place")
     p.add_argument("--timeout", type=int, help="seconds per cell (default: nbgrader_config.py)")
     p.add_argument("--feedback", action="store_true", help="also generate feedback HTML")
     p.set_defaults(func=cmd_autograde)

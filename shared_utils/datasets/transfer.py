@@ -34,6 +34,7 @@ SOURCE_SPLITS = {"train": (3000, 3001), "val": (420, 3002)}  # split: (number of
 TARGET_NAME = "owls"
 TARGET_CLASSES = ["not_owl", "owl"]  # folder names; image_dataset_from_directory sorts them: owl = 1
 TARGET_COUNTS = {"not_owl": (200, 3101), "owl": (200, 3102)}  # class: (number of images, seed)
+TARGET_KINDS_FILE = f"{TARGET_NAME}/kinds.csv"  # what each target picture shows (written by the build)
 
 _IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif"}  # what image_dataset_from_directory reads
 
@@ -64,6 +65,16 @@ def target_directory() -> Path:
                 f"Remove it, or rebuild the folder from the repository root with:  {paths.rebuild_hint(relative)}"
             )
     return root
+
+
+def target_kinds() -> dict[str, str]:
+    """What each target picture shows, by file name: ``{"not_owl_000.png": "fox", ..., "owl_000.png": "owl"}``.
+
+    A not-owl's kind is either one of ``SOURCE_CLASSES`` (a kind the pretrained base was trained on) or
+    one it never saw.
+    """
+    lines = paths.asset(TARGET_KINDS_FILE).read_text(encoding="utf-8").splitlines()
+    return dict(line.split(",") for line in lines[1:])
 
 
 def load_source() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[str]]:

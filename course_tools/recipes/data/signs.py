@@ -18,7 +18,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from PIL import ImageDraw
 
 from . import drawing as dr
 from .storage import write_split
@@ -26,6 +25,7 @@ from .storage import write_split
 NAME = "signs"
 CLASSES = [str(k) for k in range(6)]
 SPLITS = {"train": (1080, 2001), "test": (120, 2002)}  # split: (number of images, seed)
+SIZE = 64  # side of the pictures, in pixels
 THUMB, INDEX, MIDDLE, RING, PINKY = range(5)
 RAISED = {  # count -> the fingers raised to show it
     0: (),
@@ -56,7 +56,7 @@ def generate(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     rng = np.random.default_rng(seed)
     labels = dr.balanced_labels(rng, n, len(CLASSES))
     if n == 0:
-        return np.zeros((0, dr.SIZE, dr.SIZE, 3), np.uint8), labels
+        return np.zeros((0, SIZE, SIZE, 3), np.uint8), labels
     images = np.stack([draw_hand(rng, set(RAISED[int(k)])) for k in labels])
     return images, labels
 
@@ -74,13 +74,14 @@ def build(out_dir: Path) -> list[Path]:
 def draw_hand(rng: np.random.Generator, raised: set[int]) -> np.ndarray:
     """One hand with the fingers in ``raised`` extended, as a (64, 64, 3) uint8 array."""
     skin = dr.skin_tone(rng)
-    backdrop = dr.background(rng, avoid=skin, min_distance=_CONTRAST, max_warmth=_MAX_WARMTH)
+    scene = dr.Scene(SIZE)
+    scene.backdrop = dr.background(rng, scene.canvas, avoid=skin, min_distance=_CONTRAST, max_warmth=_MAX_WARMTH)
     if rng.random() < _CLUTTER:
         count = int(rng.integers(*_CLUTTER_COUNT))
-        dr.add_clutter(backdrop, rng, count, avoid=skin, min_distance=_CONTRAST, max_warmth=_MAX_WARMTH)
+        dr.add_clutter(scene.backdrop, rng, count, avoid=skin, min_distance=_CONTRAST, max_warmth=_MAX_WARMTH)
 
-    layer = dr.transparent_layer()
-    draw = ImageDraw.Draw(layer)
+    layer = scene.layer()
+    draw = layer.draw
     rim = dr.shade(skin, rng.uniform(0.6, 0.8))
     edge = rng.uniform(1.0, 2.0)
     side = 1 if rng.random() < 0.5 else -1  # the thumb's side: left or right hand
@@ -88,9 +89,10 @@ def draw_hand(rng: np.random.Generator, raised: set[int]) -> np.ndarray:
     width, height = 50 * scale * rng.uniform(0.9, 1.1), 44 * scale * rng.uniform(0.9, 1.1)
     length = height * rng.uniform(*_FINGER_LENGTH)
     # The hand fills the picture: the palm sits low, the raised fingers reach up to the top edge.
-    cx, top = dr.MARGIN + dr.CANVAS / 2, dr.MARGIN + dr.CANVAS * _PALM_Y - height / 2
+    canvas = scene.canvas[1]
+    cx, top = layer.margin + scene.canvas[0] / 2, layer.margin + canvas * _PALM_Y - height / 2
 
-    _arm(draw, rng, cx, top + height, width, skin, rim, edge)
+    _arm(draw, rng, cx, top + height, width, skin, rim, edge, canvas)
     fingers = _finger_geometry(rng, cx, top, width, length, side)
     thumb_base = (cx + side * width * 0.42, top + height * 0.62)
     thumb_width = width * rng.uniform(0.2, 0.25)
@@ -118,8 +120,8 @@ def draw_hand(rng: np.random.Generator, raised: set[int]) -> np.ndarray:
 
     angle = float(np.clip(rng.normal(0, _TILT_SD), -_MAX_TILT, _MAX_TILT))
     shift = tuple(rng.uniform(-_MAX_SHIFT, _MAX_SHIFT, size=2))
-    centre = (cx, top + height * _PIVOT)
-    return dr.finish(dr.place(backdrop, layer, angle, shift, centre), rng, noise=(1, 4))
+    scene.add_layer(layer, angle, shift, centre=(cx, top + height * _PIVOT))
+    return scene.finish(rng, noise=(1, 4))
 
 
 def _finger_geometry(rng, cx, top, width, length, side) -> list[tuple]:
@@ -138,10 +140,10 @@ def _finger_geometry(rng, cx, top, width, length, side) -> list[tuple]:
     return fingers
 
 
-def _arm(draw, rng, cx, palm_bottom, width, skin, rim, edge) -> None:
-    """The wrist running down out of the picture, sometimes in a sleeve."""
+def _arm(draw, rng, cx, palm_bottom, width, skin, rim, edge, reach) -> None:
+    """The wrist running ``reach`` pixels down, out of the picture, sometimes in a sleeve."""
     wrist = width * rng.uniform(0.65, 0.8)
-    start, end = (cx, palm_bottom - 5), (cx, palm_bottom + dr.CANVAS)
+    start, end = (cx, palm_bottom - 5), (cx, palm_bottom + reach)
     dr.outlined_capsule(draw, start, end, wrist, skin, rim, edge)
     if rng.random() < 0.5:
         sleeve_top = palm_bottom + rng.uniform(8, 25)
