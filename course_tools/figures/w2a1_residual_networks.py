@@ -11,7 +11,9 @@ The PNG files are written to ``source/w2a1_residual_networks/images/``:
 * ``convolutional_block.png`` -- the same with a strided main path and a 1x1 convolution plus batch
   normalization on the shortcut;
 * ``resnet50_stages.png`` -- ResNet50 stage by stage, with the shape of the tensor after each stage
-  for a 64 x 64 x 3 image (computed from the layer arithmetic, not from Keras).
+  for a 64 x 64 x 3 image (computed from the layer arithmetic, not from Keras);
+* ``my_hand.png`` -- not a drawing: one of the signs test pictures (``MY_HAND``), stored as a PNG
+  file so that the notebook's "your own picture" cell has a file to open before students use theirs.
 
 Nothing is random except the toy network, whose generator is seeded, and the PNGs carry no
 timestamp, so running the script twice gives identical files.
@@ -267,6 +269,18 @@ def resnet50_stages(path, n: int = 64, classes: int = 6):
     plt.close(fig)
 
 
+MY_HAND = 22  # index in the signs test set: a hand showing three fingers
+
+
+def my_hand(path: Path, index: int = MY_HAND) -> None:
+    """Save the signs test picture ``index`` (64 x 64 RGB) as a PNG, unchanged."""
+    from PIL import Image
+
+    from shared_utils.datasets import load_signs
+
+    Image.fromarray(load_signs().x_test[index]).save(path)
+
+
 def draw(out_dir: Path) -> list[Path]:
     """Write every figure of the assignment into ``out_dir``."""
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -274,4 +288,5 @@ def draw(out_dir: Path) -> list[Path]:
     block(out_dir / "identity_block.png", convolutional=False)
     block(out_dir / "convolutional_block.png", convolutional=True)
     resnet50_stages(out_dir / "resnet50_stages.png")
+    my_hand(out_dir / "my_hand.png")
     return sorted(out_dir.glob("*.png"))
