@@ -36,3 +36,14 @@ def test_parallel_grades_match_and_resume_skips_what_is_done(tmp_path) -> None:
     feedback = nbgrader("generate_feedback", ASSIGNMENT.name, "--force", cwd=root, check=False)
     assert feedback.returncode == 0, feedback.stdout[-2000:] + feedback.stderr[-2000:]
     assert (root / "feedback" / "solution" / ASSIGNMENT.name / f"{ASSIGNMENT.notebook_name}.html").is_file()
+
+
+def test_a_dask_local_cluster_grades_like_the_local_workers(tmp_path) -> None:
+    pytest.importorskip("distributed")
+    variants = [v for v in classroom.all_variants(ASSIGNMENT, with_fixtures=False) if v.name in {"solution", "blank"}]
+    root = classroom.prepare(tmp_path, ASSIGNMENT, variants)
+    results = autograde_parallel(
+        root, ASSIGNMENT.name, ["solution", "blank"], workers=2, scheduler="local", progress=None
+    )
+    assert [(r.student, r.status) for r in results] == [("solution", "graded"), ("blank", "graded")]
+    assert results[0].score == results[0].max_score > 0 and results[1].score == 0
