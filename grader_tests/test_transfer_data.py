@@ -51,12 +51,13 @@ def _copy_data(tmp_path: Path, *relatives: str) -> Path:
 def test_target_folders_counts_and_balance() -> None:
     root = transfer.target_directory()
     assert root == DATA / transfer.TARGET_NAME
-    assert sorted(p.name for p in root.iterdir()) == sorted(transfer.TARGET_CLASSES) == ["not_owl", "owl"]
+    assert sorted(p.name for p in root.iterdir() if p.is_dir()) == sorted(transfer.TARGET_CLASSES) == ["not_owl", "owl"]
+    assert [p.name for p in root.iterdir() if not p.is_dir()] == ["kinds.csv"]
     counts = {label: len(list((root / label).glob("*.png"))) for label in transfer.TARGET_CLASSES}
     assert counts == {"not_owl": 200, "owl": 200}
     assert 300 <= sum(counts.values()) <= 400
     listed = {key for key in paths.manifest() if key.startswith(f"{transfer.TARGET_NAME}/")}
-    assert listed == set(transfer.target_files())
+    assert listed == set(transfer.target_files()) | {transfer.TARGET_KINDS_FILE}
 
 
 def test_target_images_are_96_pixel_rgb_pngs_without_metadata() -> None:
@@ -81,12 +82,40 @@ def test_target_is_regenerated_byte_for_byte() -> None:
         assert generator.png_bytes(first[1]) == (DATA / f"owls/{label}/{label}_005.png").read_bytes()
 
 
-def test_not_owl_pictures_mix_many_kinds_and_no_owl() -> None:
+def test_not_owl_pictures_mix_seen_and_unseen_kinds_and_no_owl() -> None:
     n, seed = transfer.TARGET_COUNTS["not_owl"]
     kinds = generator.target_kinds(seed, n)
-    assert set(kinds) == set(generator.NOT_OWL_MIX) and len(set(kinds)) >= 10
+    seen, unseen = generator.SEEN_NOT_OWLS, generator.UNSEEN_NOT_OWLS
+    assert set(seen) == set(transfer.SOURCE_CLASSES) - {"chick"}, "chicks look too much like young owls"
+    assert 3 <= len(unseen) <= 5 and not set(unseen) & set(transfer.SOURCE_CLASSES) and "owl" not in unseen
+    assert set(kinds) == set(seen) | set(unseen)
+    assert sum(kind in unseen for kind in kinds) == n // 2, "half of the not-owls are of kinds the base never saw"
+    assert min(kinds.count(kind) for kind in unseen) >= 10
     assert "owl" not in kinds and "owl" not in transfer.SOURCE_CLASSES
-    assert "chick" not in kinds, "chicks look too much like young owls to be negatives"
+    assert generator.target_kinds(seed, 6) == kinds[:6], "a picture's kind must not depend on the number of pictures"
+    assert set(unseen) <= set(generator.DRAWERS)
+
+
+def test_kinds_table_says_what_each_picture_shows() -> None:
+    table = transfer.target_kinds()
+    assert list(table) == [Path(relative).name for relative in transfer.target_files()]
+    n, seed = transfer.TARGET_COUNTS["not_owl"]
+    assert [table[f"not_owl_{i:03d}.png"] for i in range(n)] == generator.target_kinds(seed, n)
+    assert {table[f"owl_{i:03d}.png"] for i in range(transfer.TARGET_COUNTS["owl"][0])} == {"owl"}
+
+
+def test_unseen_kinds_are_drawn_deterministically_and_differ_from_each_other() -> None:
+    n, seed = transfer.TARGET_COUNTS["not_owl"]
+    kinds = generator.target_kinds(seed, n)
+    firsts = [kinds.index(kind) for kind in generator.UNSEEN_NOT_OWLS]
+    pictures = generator.generate_target("not_owl", firsts)
+    for index, picture in zip(firsts, pictures, strict=True):
+        assert generator.png_bytes(picture) == (DATA / f"owls/not_owl/not_owl_{index:03d}.png").read_bytes()
+    # the same backdrop and pose for every kind: the creatures themselves must differ
+    drawn = [generator.draw_scene(np.random.default_rng(7), kind) for kind in generator.UNSEEN_NOT_OWLS]
+    for i in range(len(drawn)):
+        for j in range(i):
+            assert np.abs(drawn[i].astype(int) - drawn[j].astype(int)).mean() > 3
 
 
 def test_build_target_and_manifest_in_a_temporary_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -108,7 +137,12 @@ def test_build_target_and_manifest_in_a_temporary_folder(tmp_path: Path, monkeyp
     assert table["other/file.h5"] == other, "entries of other datasets must be kept"
     assert "owls/owl/owl_999.png" not in table, "entries the build no longer writes must go"
     assert table["owls/owl/owl_001.png"] == real["owls/owl/owl_001.png"]
-    assert len([key for key in table if key.startswith("owls/")]) == 4
+    assert len([key for key in table if key.startswith("owls/")]) == 5
+    rows = (tmp_path / "owls/kinds.csv").read_text().splitlines()
+    assert rows[0] == "file,kind" and set(rows[1:]) <= set((DATA / "owls/kinds.csv").read_text().splitlines())
+    assert [row.split(",")[0] for row in rows[1:]] == [
+        f"{label}_00{i}.png" for label in ("not_owl", "owl") for i in (0, 1)
+    ]
 
 
 # --- the source: HDF5 ----------------------------------------------------------------------------
@@ -142,6 +176,8 @@ def test_missing_files_raise_asset_errors(tmp_path: Path, monkeypatch: pytest.Mo
     monkeypatch.setenv(paths.DATA_ENV_VAR, str(tmp_path))
     with pytest.raises(paths.AssetError, match=r"owls/not_owl/not_owl_000\.png[\s\S]*make data"):
         transfer.target_directory()
+    with pytest.raises(paths.AssetError, match=r"owls/kinds\.csv[\s\S]*make data"):
+        transfer.target_kinds()
     with pytest.raises(paths.AssetError, match=r"train_transfer_source\.h5[\s\S]*make data"):
         transfer.load_source()
     with pytest.raises(paths.AssetError, match=r"mobilenet_v2_source\.weights\.h5[\s\S]*pretrain mobilenet_v2"):
