@@ -51,7 +51,7 @@ def lab_server(tmp_path_factory):
 def _get(server, path: str):
     base, token = server
     separator = "&" if "?" in path else "?"
-    with urllib.request.urlopen(f"{base}/{path}{separator}token={token}", timeout=30) as response:
+    with urllib.request.urlopen(f"{base}/{path}{separator}token={token}", timeout=120) as response:
         return response.status, response.read().decode()
 
 

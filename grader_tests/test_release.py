@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from course_tools import releases
 from course_tools.layout import RELEASE, Assignment
 from grader_tests.conftest import read, source_notebook
@@ -37,6 +39,7 @@ def secret_lines(notebook) -> set[str]:
     return {line for line in fenced - visible if len(re.sub(r"\W", "", line)) >= 6 and not line.startswith("#")}
 
 
+@pytest.mark.slow
 def test_release_matches_source(generated_release: Path) -> None:
     problems = releases.release_differences(generated_release, RELEASE)
     assert not problems, "\n".join(problems)
@@ -69,6 +72,7 @@ def _validate(path: Path, *extra: str) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow
 def test_source_passes_nbgrader_validate(assignment: Assignment) -> None:
     result = _validate(assignment.source_notebook)
     assert result.returncode == 0 and "Success! Your notebook passes all the tests." in result.stdout, (
@@ -76,6 +80,7 @@ def test_source_passes_nbgrader_validate(assignment: Assignment) -> None:
     )
 
 
+@pytest.mark.slow
 def test_release_fails_nbgrader_validate_cleanly(assignment: Assignment) -> None:
     """``--invert`` succeeds only if every test cell fails on the blank release (and nothing crashes)."""
     result = _validate(assignment.release_notebook, "--invert")
