@@ -77,8 +77,8 @@ def read_scores(root: Path, assignment: str, student: str) -> dict[str, tuple[fl
     return cells
 
 
-def autograde_student(root: Path, assignment: str, student: str, timeout: int | None = None) -> Result:
-    """Autograde one student's submission in the course directory ``root``."""
+def run_autograde(root: Path, assignment: str, student: str, timeout: int | None = None) -> Result:
+    """``nbgrader autograde`` of one submission in ``root``: the outcome, without the scores yet."""
     args = ["autograde", assignment, "--student", student, "--force"]
     if timeout is not None:
         args.append(f"--Execute.timeout={timeout}")
@@ -87,8 +87,14 @@ def autograde_student(root: Path, assignment: str, student: str, timeout: int | 
     seconds = time.perf_counter() - start
     log = process.stdout + process.stderr
     status, reason, notes = _diagnose(log, process.returncode)
-    cells = read_scores(root, assignment, student)
-    return Result(student, assignment, status, cells, reason, notes, seconds, log)
+    return Result(student, assignment, status, {}, reason, notes, seconds, log)
+
+
+def autograde_student(root: Path, assignment: str, student: str, timeout: int | None = None) -> Result:
+    """Autograde one student's submission in the course directory ``root``."""
+    result = run_autograde(root, assignment, student, timeout)
+    result.cells = read_scores(root, assignment, student)
+    return result
 
 
 def submitted_students(root: Path, assignment: str) -> list[str]:

@@ -17,7 +17,6 @@ from __future__ import annotations
 import shutil
 import sqlite3
 import tempfile
-import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -25,8 +24,7 @@ from pathlib import Path
 
 from nbgrader.api import Gradebook, MissingEntry
 
-from .grading import Result, _diagnose, read_scores
-from .layout import nbgrader
+from .grading import Result, read_scores, run_autograde
 
 
 @dataclass
@@ -77,15 +75,8 @@ def grade_job(job: Job) -> Outcome:
         (root / "gradebook.db").write_bytes(job.gradebook)
         _write(root / "source" / job.assignment, job.source)
         _write(root / "submitted" / job.student / job.assignment, job.submitted)
-        args = ["autograde", job.assignment, "--student", job.student, "--force"]
-        if job.timeout is not None:
-            args.append(f"--Execute.timeout={job.timeout}")
-        start = time.perf_counter()
-        process = nbgrader(*args, cwd=root, check=False)
-        seconds = time.perf_counter() - start
-        log = process.stdout + process.stderr
-        status, reason, notes = _diagnose(log, process.returncode)
-        outcome = Outcome(job.student, status, reason, notes, seconds, log)
+        run = run_autograde(root, job.assignment, job.student, job.timeout)
+        outcome = Outcome(job.student, run.status, run.reason, run.notes, run.seconds, run.log)
         with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
             try:
                 submission = gradebook.find_submission(job.assignment, job.student)

@@ -109,6 +109,20 @@ class Recipe:
         )
 
 
+def train_with_progress(model, train, val, epochs: int, steps: int, bn_momentum: float | None = None):
+    """``model.fit`` with one progress bar and a line per epoch; optionally with another batch
+    normalization momentum while training (a setting of training, not part of the weights)."""
+    import keras
+
+    if bn_momentum is not None:
+        for layer in model.layers:
+            if isinstance(layer, keras.layers.BatchNormalization):
+                layer.momentum = bn_momentum
+    return model.fit(
+        train, epochs=epochs, validation_data=val, verbose=0, callbacks=[progress_bar(epochs, steps, format_logs)]
+    )
+
+
 def progress_bar(epochs: int, steps: int, every_epoch: Callable[[int, dict], str] | None = None):
     """A Keras callback drawing one tqdm bar over all training steps, with the latest metrics."""
     import keras

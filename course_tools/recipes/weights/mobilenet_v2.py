@@ -14,7 +14,7 @@ import numpy as np
 from shared_utils.datasets import transfer
 from shared_utils.pretrained import mobilenet_v2 as loader
 
-from .base import Recipe, Trained, format_logs, progress_bar
+from .base import Recipe, Trained, train_with_progress
 
 BN_MOMENTUM = 0.99
 
@@ -86,9 +86,6 @@ class MobileNetV2Source(Recipe):
             warmup_steps=warmup,
         )
         model = loader.build(loader.INPUT_SHAPE, include_top=True)
-        for layer in model.layers:
-            if isinstance(layer, keras.layers.BatchNormalization):
-                layer.momentum = BN_MOMENTUM
         model.compile(
             optimizer=keras.optimizers.Adam(schedule),
             loss=keras.losses.CategoricalCrossentropy(),
@@ -99,13 +96,7 @@ class MobileNetV2Source(Recipe):
             f"{len(x_train)} source images of {len(classes)} classes for {args.epochs} epochs.",
             flush=True,
         )
-        model.fit(
-            train,
-            epochs=args.epochs,
-            validation_data=val,
-            verbose=0,
-            callbacks=[progress_bar(args.epochs, steps, format_logs)],
-        )
+        train_with_progress(model, train, val, args.epochs, steps, bn_momentum=BN_MOMENTUM)
         predicted = np.argmax(model.predict(val, verbose=0), axis=1)
         accuracy = float(np.mean(predicted == y_val))
         per_class = {name: float(np.mean(predicted[y_val == k] == k)) for k, name in enumerate(classes)}

@@ -19,7 +19,7 @@ from shared_utils.datasets import load_signs
 from shared_utils.pretrained import resnet50_signs as loader
 
 from ..data import signs as signs_generator
-from .base import Recipe, Trained, format_logs, progress_bar
+from .base import Recipe, Trained, train_with_progress
 
 EXTRA_SEED = 2101  # the extra training hands; the shipped splits use 2001 (train) and 2002 (test)
 
@@ -101,22 +101,13 @@ class ResNet50Signs(Recipe):
             warmup_steps=steps,
         )
         model = resnet50(input_shape=loader.INPUT_SHAPE, classes=loader.CLASSES)
-        for layer in model.layers:
-            if isinstance(layer, keras.layers.BatchNormalization):
-                layer.momentum = args.bn_momentum
         model.compile(optimizer=keras.optimizers.Adam(schedule), loss="categorical_crossentropy", metrics=["accuracy"])
         print(
             f"Training ResNet50 ({model.count_params():,} parameters) on {len(x_train)} hands "
             f"({len(signs.x_train)} of signs + {args.extra} more) for {args.epochs} epochs.",
             flush=True,
         )
-        model.fit(
-            train,
-            epochs=args.epochs,
-            validation_data=val,
-            verbose=0,
-            callbacks=[progress_bar(args.epochs, steps, format_logs)],
-        )
+        train_with_progress(model, train, val, args.epochs, steps, bn_momentum=args.bn_momentum)
 
         x_test = signs.x_test.astype("float32") / 255.0
         float_predictions = np.argmax(model.predict(x_test, verbose=0), axis=1)
