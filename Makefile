@@ -17,7 +17,7 @@ export PATH := $(abspath $(BIN)):$(PATH)
 help:
 	@echo "make demo     build and autograde a sample class, print the grades"
 	@echo "make test     everything CI runs (lint, release check, grading proofs, unit tests)"
-	@echo "make test-fast  the quick inner loop: everything but notebook runs and nbgrader (about a minute)"
+	@echo "make test-fast  the inner loop: everything but notebook runs and nbgrader"
 	@echo "make lab      JupyterLab with nbgrader (Validate, Assignment List, Formgrader)"
 	@echo "make release  regenerate release/ from source/"
 	@echo "make bench    time every notebook (student mode and autograde), report metrics"
