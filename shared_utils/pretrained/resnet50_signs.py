@@ -14,7 +14,6 @@ say) has the same weight shapes, so the shapes alone would not tell.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -99,9 +98,3 @@ def load_model(build: Callable | None = None):
             if _same_outputs(model, stored):
                 return model, True
     return stored, False
-
-
-def config_of(path: Path) -> dict:
-    """The stored Keras configuration, as a dict (for the tests)."""
-    with h5py.File(path, "r") as handle:
-        return json.loads(handle.attrs["config"])

@@ -10,6 +10,7 @@ count.  The 120 test pictures are never used for training or for choosing anythi
 from __future__ import annotations
 
 import argparse
+import tempfile
 from pathlib import Path
 
 import h5py
@@ -111,8 +112,6 @@ class ResNet50Signs(Recipe):
 
         x_test = signs.x_test.astype("float32") / 255.0
         float_predictions = np.argmax(model.predict(x_test, verbose=0), axis=1)
-        import tempfile
-
         with tempfile.TemporaryDirectory() as tmp:
             stored = Path(tmp) / "check.weights.h5"
             write_quantized(stored, model)
