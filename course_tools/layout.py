@@ -18,8 +18,8 @@ CONFIG = REPO_ROOT / "nbgrader_config.py"
 
 
 def nbgrader(*args: str, cwd: Path, check: bool = True, timeout: float | None = None) -> subprocess.CompletedProcess:
-    """Run the nbgrader command line in ``cwd`` with this interpreter's environment."""
-    command = [sys.executable, "-m", "nbgrader", *args]
+    """Run the nbgrader command line in ``cwd`` with this interpreter's environment (see nbgrader_main)."""
+    command = [sys.executable, "-m", "course_tools.nbgrader_main", *args]
     env = dict(os.environ)
     # nbgrader runs `alembic` (installed beside this interpreter) when it creates a gradebook.
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
