@@ -18,7 +18,8 @@ from course_tools import grading
 from course_tools.layout import assignments, generate_release, make_course_dir
 from course_tools.submissions import fill, graded_cells, solution_cells, write_submission
 
-pytestmark = pytest.mark.slow
+# One worker grades the class once for all the tests below (see `--dist loadgroup` in the Makefile).
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("broken_class")]
 
 ASSIGNMENT = assignments()[0]  # the numpy assignment: no TensorFlow, so the class grades quickly
 TIMEOUT = 20
