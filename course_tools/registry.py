@@ -96,6 +96,16 @@ DATASETS = {
             "course_tools.recipes.data.transfer:build_target",
             "96 x 96 owls and not-owls in class folders (PNG)",
         ),
+        Dataset(
+            "driving",
+            "course_tools.recipes.data.driving:build_detection",
+            "256 x 192 dash-cam scenes with boxes of cars, trucks, buses, pedestrians and traffic lights (PNG + CSV)",
+        ),
+        Dataset(
+            "driving_seg",
+            "course_tools.recipes.data.driving:build_segmentation",
+            "128 x 96 dash-cam scenes with a class per pixel, 10 classes (PNG image/mask pairs)",
+        ),
     )
 }
 

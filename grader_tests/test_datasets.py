@@ -9,10 +9,12 @@ import h5py
 import numpy as np
 import pytest
 
-from course_tools.recipes.data import happy, signs
-from course_tools.recipes.data.storage import update_manifest, write_split
+from course_tools.recipes.data import driving, happy, signs, transfer
+from course_tools.recipes.data.storage import png_bytes, update_manifest, write_split
+from course_tools.registry import DATASETS
 from shared_utils import paths
 from shared_utils.datasets import load_happy, load_signs
+from shared_utils.datasets.h5io import read_split
 
 
 @pytest.mark.parametrize(
@@ -128,3 +130,55 @@ def test_make_data_can_rebuild_one_dataset(tmp_path, monkeypatch) -> None:
         "happy/test_happy.h5",
         "happy/train_happy.h5",
     ]
+
+
+def _shipped_split(name: str, split: str) -> tuple[np.ndarray, np.ndarray]:
+    relative = f"{name}/{split}_{name}.h5"
+    x, y, _ = read_split(paths.asset(relative), split, relative)
+    return x, y
+
+
+def _happy_and_signs_test_splits() -> None:
+    for module, name in ((happy, "happy"), (signs, "signs")):
+        x, y = module.generate(*module.SPLITS["test"])
+        shipped_x, shipped_y = _shipped_split(name, "test")
+        assert np.array_equal(x, shipped_x) and np.array_equal(y, shipped_y), f"{name}: test split differs"
+
+
+def _transfer_samples() -> None:
+    n, seed = transfer.SOURCE_SPLITS["val"]
+    x, y = transfer.generate_source(n, seed, start=n - 5)
+    shipped_x, shipped_y = _shipped_split("transfer_source", "val")
+    assert np.array_equal(x, shipped_x[-5:]) and np.array_equal(y, shipped_y[-5:]), "transfer_source differs"
+    for label in transfer.TARGET_COUNTS:
+        (image,) = transfer.generate_target(label, [7])
+        shipped = paths.asset(f"owls/{label}/{label}_007.png").read_bytes()
+        assert png_bytes(image) == shipped, f"owls/{label}/{label}_007.png differs"
+
+
+def _driving_samples() -> None:
+    for folder, size, splits in (
+        ("driving", driving.DETECTION_SIZE, driving.DETECTION_SPLITS),
+        ("driving_seg", driving.SEGMENTATION_SIZE, driving.SEGMENTATION_SPLITS),
+    ):
+        n, seed = splits["test"]
+        scene = driving.stored_scene(seed, n - 1, size)
+        name = f"{n - 1:05d}.png"
+        assert png_bytes(scene.image) == paths.asset(f"{folder}/test/images/{name}").read_bytes(), folder
+        if folder == "driving_seg":
+            assert png_bytes(scene.mask) == paths.asset(f"{folder}/test/masks/{name}").read_bytes(), folder
+        else:
+            rows = paths.asset("driving/test/boxes.csv").read_text().splitlines()
+            shipped = [row for row in rows if row.startswith(name + ",")]
+            assert shipped == [f"{name},{c},{x0},{y0},{x1},{y1}" for c, x0, y0, x1, y1 in scene.boxes]
+
+
+@pytest.mark.parametrize("check", [_happy_and_signs_test_splits, _transfer_samples, _driving_samples])
+def test_a_sample_of_every_shipped_dataset_regenerates_exactly(check) -> None:
+    """The shipped files are what the recipes draw today (a full rebuild is `make data`)."""
+    check()
+
+
+def test_every_dataset_has_a_regeneration_check() -> None:
+    checked = {"happy", "signs", "transfer_source", "owls", "driving", "driving_seg"}
+    assert checked == set(DATASETS), "add a sample of the new dataset to the regeneration checks above"
