@@ -29,6 +29,21 @@ def cmd_release(args: argparse.Namespace) -> int:
     return 0
 
 
+def _report(results: list[grading.Result], root: Path) -> None:
+    """What an instructor reads after grading: the grades, the score histograms and the tests that fail
+    most, in the terminal and as files (our CSV with each outcome, nbgrader's own export, a PNG)."""
+    print(report.grade_table(results))
+    print()
+    print(report.class_summary(results))
+    written = [report.write_csv(results, root / "grades.csv")]
+    export = nbgrader("export", "--to", "nbgrader_grades.csv", cwd=root, check=False)
+    if export.returncode == 0:
+        written.append(root / "nbgrader_grades.csv")
+    picture = report.save_class_summary(results, root / "class_summary.png")
+    written += [picture] if picture else []
+    print("\nWritten: " + ", ".join(str(path) for path in written))
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     out = Path(args.out).resolve()
     if out.exists():
@@ -42,10 +57,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
         classroom.prepare(out, assignment, variants)
         results += grading.autograde_class(out, assignment.name, [v.name for v in variants])
         nbgrader("generate_feedback", assignment.name, "--force", cwd=out, check=False)
-    csv_path = report.write_csv(results, out / "grades.csv")
     print()
-    print(report.grade_table(results))
-    print(f"\nGrades written to {csv_path}; feedback in {out / 'feedback'}.")
+    _report(results, out)
+    print(f"Feedback in {out / 'feedback'}.")
     print(f"Total time {time.perf_counter() - start:.0f} s.")
     return 0
 
@@ -63,10 +77,8 @@ def cmd_autograde(args: argparse.Namespace) -> int:
             results += autograde_parallel(root, name, students, args.workers, args.scheduler, args.force, args.timeout)
         if args.feedback:
             nbgrader("generate_feedback", name, "--force", cwd=root, check=False)
-    csv_path = report.write_csv(results, root / "grades.csv")
     print()
-    print(report.grade_table(results))
-    print(f"\nGrades written to {csv_path}.")
+    _report(results, root)
     return 1 if any(r.status != "graded" for r in results) else 0
 
 

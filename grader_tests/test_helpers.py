@@ -189,6 +189,36 @@ def test_grade_table_spells_out_failures() -> None:
     assert "FAILED bob / w1: the kernel died" in table
 
 
+def _class() -> list:
+    cells = {"test_a": (5.0, 5.0), "test_b": (10.0, 10.0)}
+    return [
+        grading.Result("ada", "w1", "graded", dict(cells)),
+        grading.Result("bob", "w1", "graded", {**cells, "test_b": (0.0, 10.0)}),
+        grading.Result("cy", "w1", "graded", {"test_a": (0.0, 5.0), "test_b": (0.0, 10.0)}),
+        grading.Result("dan", "w1", "failed", {}, reason="the kernel died"),
+    ]
+
+
+def test_score_histogram_counts_graded_submissions_by_share_of_the_points() -> None:
+    counts = report.score_histogram(_class(), bins=10)["w1"]
+    assert counts[0] == 1 and counts[3] == 1 and counts[9] == 1  # 0 %, 33 %, 100 % (full marks in the last bin)
+    assert sum(counts) == 3  # the failed submission has no score to count
+
+
+def test_failure_table_puts_the_most_failed_test_first() -> None:
+    rates = report.failure_rates(_class())["w1"]
+    assert rates == [("test_b", 2, 3), ("test_a", 1, 3)]
+    text = report.class_summary(_class())
+    assert "w1: scores of 3 graded submission(s)" in text
+    assert re.search(r"test_b\s+2 / 3\s+67 %", text) and re.search(r"test_a\s+1 / 3\s+33 %", text)
+
+
+def test_class_summary_png_is_written(tmp_path) -> None:
+    path = report.save_class_summary(_class(), tmp_path / "summary.png")
+    assert path is not None and path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert report.save_class_summary([_class()[-1]], tmp_path / "none.png") is None
+
+
 # --- nbgrader configuration --------------------------------------------------------------------
 
 
