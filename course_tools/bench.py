@@ -1,9 +1,11 @@
 """``make bench``: how long each notebook takes, in student mode and under autograde.
 
-Machines of the same kind differ several-fold in speed, so the bench first times a fixed
-reference workload (a few training steps of a small Keras CNN) and states every time also as a
-multiple of it.  Budgets (``registry.py``) are seconds on the reference machine, where the workload
-takes ``REFERENCE_SECONDS``; on another machine they are scaled by how long the workload took there.
+Machines of the same kind differ several-fold in speed, so the bench times a fixed reference
+workload (a few training steps of a small Keras CNN) and states every time also as a multiple of
+it.  Budgets (``registry.py``) are seconds on the reference machine, where the workload takes
+``REFERENCE_SECONDS``; here they are scaled by how long the workload took.  A machine's speed also
+changes while other programs run, so the workload is timed again before and after each notebook
+and that notebook's budgets are scaled by the mean of the two.
 
 Student mode runs the instructor notebook top to bottom with full training budgets, as a student
 with a finished notebook would; autograde grades the solution submission with nbgrader.  Metrics
@@ -78,6 +80,7 @@ class Row:
     autograde_score: str
     metrics: dict[str, float] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
+    reference_seconds: float | None = None  # the workload's time around this notebook (None: the table's)
 
     @property
     def over_budget(self) -> bool:
@@ -138,24 +141,35 @@ def baselines() -> dict[str, float]:
     return baseline.accuracies()
 
 
-def bench(assignment: Assignment, out: Path, scale: float) -> Row:
-    student_budget, autograde_budget = assignment.student_budget * scale, assignment.autograde_budget * scale
-    print(f"{assignment.name}: student mode (budget {student_budget:.0f} s) ...", flush=True)
-    seconds, metrics, problems = run_student_mode(assignment, out, limit=2 * student_budget)
+def scale_now() -> tuple[float, float]:
+    """The reference workload's time now, and the factor that budgets are multiplied by."""
+    reference = reference_workload()
+    return reference, reference / REFERENCE_SECONDS
+
+
+def bench(assignment: Assignment, out: Path) -> Row:
+    before, _ = scale_now()
+    budget_hint = assignment.student_budget * before / REFERENCE_SECONDS
+    print(f"{assignment.name}: student mode (budget about {budget_hint:.0f} s) ...", flush=True)
+    seconds, metrics, problems = run_student_mode(assignment, out, limit=2 * budget_hint)
     print(f"{assignment.name}: autograde ...", flush=True)
     graded = run_autograde(assignment, out)
+    after, _ = scale_now()
+    reference = (before + after) / 2
+    scale = reference / REFERENCE_SECONDS
     if graded.status != "graded":
         problems.append(f"autograde failed: {graded.reason}")
     score = f"{graded.score:g}/{graded.max_score:g}" if graded.score is not None else "FAILED"
     return Row(
         assignment.name,
         None if seconds is None else round(seconds, 1),
-        round(student_budget),
+        round(assignment.student_budget * scale),
         round(graded.seconds, 1) if graded.status == "graded" else None,
-        round(autograde_budget),
+        round(assignment.autograde_budget * scale),
         score,
         metrics,
         problems,
+        round(reference, 2),
     )
 
 
@@ -164,19 +178,18 @@ def main(args: argparse.Namespace) -> int:
     if out.exists():
         shutil.rmtree(out)
     out.mkdir(parents=True)
-    reference = reference_workload()
-    scale = reference / REFERENCE_SECONDS
+    reference, scale = scale_now()
     print(
         f"Reference workload: {reference:.1f} s here, {REFERENCE_SECONDS:.1f} s on the reference machine "
-        f"(budgets x {scale:.2f}).",
+        f"(budgets x {scale:.2f}; timed again around each notebook).",
         flush=True,
     )
-    rows = [bench(assignment, out, scale) for assignment in assignments(args.assignments)]
+    rows = [bench(assignment, out) for assignment in assignments(args.assignments)]
     extra = baselines()
     report = {
         "machine": f"{platform.machine()}, {os.cpu_count()} CPUs",
         "reference_seconds": reference,
-        "scale": scale,
+        "reference_machine_seconds": REFERENCE_SECONDS,
         "rows": [asdict(r) for r in rows],
         "baselines": extra,
     }
@@ -194,19 +207,22 @@ def _seconds(value: float | None, reference: float) -> str:
 
 def format_table(rows: list[Row], reference: float, extra: dict[str, float]) -> str:
     lines = [
-        f"Reference workload here: {reference:.1f} s (reference machine: {REFERENCE_SECONDS:.1f} s).",
+        f"Reference workload here: {reference:.1f} s at the start (reference machine: {REFERENCE_SECONDS:.1f} s);"
+        " each row's budgets are scaled by the workload's time around that notebook (column ref).",
         "",
-        "| assignment | student mode | budget | autograde | budget | solution score | status | metrics |",
-        "|---|---|---|---|---|---|---|---|",
+        "| assignment | ref | student mode | budget | autograde | budget | solution score | status | metrics |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
+        row_reference = r.reference_seconds or reference
         metrics = ", ".join(f"{k} {v:.3f}" for k, v in r.metrics.items()) or "-"
         status = "over budget" if r.over_budget else ("problems" if r.problems else "ok")
         if r.problems:
             status += f" ({'; '.join(r.problems)})"
         lines.append(
-            f"| {r.assignment} | {_seconds(r.student_seconds, reference)} | {r.student_budget:.0f} s "
-            f"| {_seconds(r.autograde_seconds, reference)} | {r.autograde_budget:.0f} s | {r.autograde_score} "
+            f"| {r.assignment} | {row_reference:.1f} s | {_seconds(r.student_seconds, row_reference)} "
+            f"| {r.student_budget:.0f} s | {_seconds(r.autograde_seconds, row_reference)} | {r.autograde_budget:.0f} s "
+            f"| {r.autograde_score} "
             f"| {status} | {metrics} |"
         )
     if extra:

@@ -72,6 +72,9 @@ def test_bench_reports_a_stopped_notebook_as_over_budget_not_as_a_traceback() ->
     row = bench.Row("w0", None, 100, 10.0, 60, "5/5", problems=["stopped after 200 s: CellTimeoutError"])
     assert row.over_budget
     table = bench.format_table([row], reference=8.0, extra={})
-    assert "| w0 | stopped | 100 s | 10 s (1.2x ref) | 60 s | 5/5 | over budget (stopped after 200 s" in table
-    fine = bench.Row("w1", 50.0, 100, 10.0, 60, "5/5")
-    assert not fine.over_budget and "| ok |" in bench.format_table([fine], 10.0, {})
+    assert "| w0 | 8.0 s | stopped | 100 s | 10 s (1.2x ref) | 60 s | 5/5 | over budget (stopped after 200 s" in table
+    fine = bench.Row("w1", 50.0, 100, 10.0, 60, "5/5", reference_seconds=5.0)
+    assert not fine.over_budget
+    assert "| w1 | 5.0 s | 50 s (10.0x ref) | 100 s | 10 s (2.0x ref) | 60 s | 5/5 | ok |" in bench.format_table(
+        [fine], 10.0, {}
+    )
