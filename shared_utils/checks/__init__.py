@@ -6,6 +6,8 @@ that names the quantity, the difference found, and, when given, a hint about the
 
 * values (``core``): ``check_close``, ``check_shape``, ``check_equal``, ``check_true``,
   ``check_type``, ``relative_error``, and ``all_passed``, the line that ends every test cell;
+* one mistake charged once (``core``): ``callees_ready`` (do the graded functions a function calls
+  pass their first checks?), ``skipped``, ``problem_of``, and ``substituted`` for hidden tests;
 * Keras models (``models``): ``describe_layer``, ``describe_model``, ``check_model``;
 * exercises that build layers (``blocks``): ``KnownWeights`` and ``known_kernel`` (weights a test
   can rebuild), ``build_model`` and ``call_friendly`` (one-line errors instead of tracebacks),
@@ -24,15 +26,20 @@ from .core import (
     GREEN,
     RED,
     RESET,
+    YELLOW,
     _as_array,
     _fail,
     all_passed,
+    callees_ready,
     check_close,
     check_equal,
     check_shape,
     check_true,
     check_type,
+    problem_of,
     relative_error,
+    skipped,
+    substituted,
 )
 from .models import (
     _KEY_CONFIG,
@@ -50,10 +57,12 @@ __all__ = [
     "GREEN",
     "RED",
     "RESET",
+    "YELLOW",
     "KnownWeights",
     "all_passed",
     "build_model",
     "call_friendly",
+    "callees_ready",
     "check_close",
     "check_equal",
     "check_model",
@@ -65,8 +74,11 @@ __all__ = [
     "describe_model",
     "known_kernel",
     "layer_counts",
+    "problem_of",
     "relative_error",
     "same_layers",
+    "skipped",
+    "substituted",
 ]
 
 # Kept importable for code written against the single-module version of ``checks``.
