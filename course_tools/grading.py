@@ -7,6 +7,10 @@ class is still graded.  A failed submission is never shown as a silent zero.
 
 from __future__ import annotations
 
+import functools
+import os
+import sys
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -14,7 +18,10 @@ from pathlib import Path
 
 from nbgrader.api import Gradebook, MissingEntry
 
+from . import confinement
 from .layout import nbgrader
+
+UNCONFINED_ENV_VAR = "COURSE_GRADE_UNCONFINED"  # set to 1 to grade without the sandbox (not for a real class)
 
 # What nbgrader's log says -> what we tell the instructor.
 _FAILURES = (
@@ -77,13 +84,28 @@ def read_scores(root: Path, assignment: str, student: str) -> dict[str, tuple[fl
     return cells
 
 
+@functools.cache
+def _confined_kernels() -> dict[str, str] | None:
+    """The environment that makes nbgrader start sandboxed kernels (None: no sandbox here)."""
+    if os.environ.get(UNCONFINED_ENV_VAR, "") not in {"", "0"}:
+        return None
+    environment = confinement.kernel_environment(Path(tempfile.mkdtemp(prefix="cnn-kernels-")))
+    if environment is None:
+        print(confinement.warning(), file=sys.stderr)
+    return environment
+
+
 def run_autograde(root: Path, assignment: str, student: str, timeout: int | None = None) -> Result:
-    """``nbgrader autograde`` of one submission in ``root``: the outcome, without the scores yet."""
+    """``nbgrader autograde`` of one submission in ``root``, its kernel confined (see confinement):
+    the outcome, without the scores yet."""
     args = ["autograde", assignment, "--student", student, "--force"]
     if timeout is not None:
         args.append(f"--Execute.timeout={timeout}")
+    sandbox = _confined_kernels()
+    if sandbox is not None:
+        args.append(f"--Execute.kernel_name={confinement.KERNEL_NAME}")
     start = time.perf_counter()
-    process = nbgrader(*args, cwd=root, check=False)
+    process = nbgrader(*args, cwd=root, check=False, env=sandbox)
     seconds = time.perf_counter() - start
     log = process.stdout + process.stderr
     status, reason, notes = _diagnose(log, process.returncode)

@@ -17,13 +17,15 @@ __all__ = ["RELEASE", "SOURCE", "Assignment", "assignments", "generate_release",
 CONFIG = REPO_ROOT / "nbgrader_config.py"
 
 
-def nbgrader(*args: str, cwd: Path, check: bool = True, timeout: float | None = None) -> subprocess.CompletedProcess:
+def nbgrader(
+    *args: str, cwd: Path, check: bool = True, timeout: float | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
     """Run the nbgrader command line in ``cwd`` with this interpreter's environment (see nbgrader_main)."""
     command = [sys.executable, "-m", "course_tools.nbgrader_main", *args]
-    env = dict(os.environ)
+    environment = {**os.environ, **(env or {})}
     # nbgrader runs `alembic` (installed beside this interpreter) when it creates a gradebook.
-    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
-    result = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
+    environment["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), environment.get("PATH", "")])
+    result = subprocess.run(command, cwd=cwd, env=environment, capture_output=True, text=True, timeout=timeout)
     if check and result.returncode != 0:
         raise RuntimeError(f"`nbgrader {' '.join(args)}` failed in {cwd}:\n{result.stdout}\n{result.stderr}")
     return result

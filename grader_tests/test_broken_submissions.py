@@ -11,18 +11,36 @@
 
 from __future__ import annotations
 
+import subprocess
+
 import nbformat
 import pytest
 
-from course_tools import grading
+from course_tools import confinement, grading
 from course_tools.layout import assignments, generate_release, make_course_dir
 from course_tools.submissions import fill, graded_cells, solution_cells, write_submission
+from shared_utils.paths import REPO_ROOT
 
 # One worker grades the class once for all the tests below (see `--dist loadgroup` in the Makefile).
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("broken_class")]
 
 ASSIGNMENT = assignments()[0]  # the numpy assignment: no TensorFlow, so the class grades quickly
 TIMEOUT = 20
+
+
+# A correct submission that also looks for the instructor's files, writes to the gradebook and
+# leaves a process behind; confined (course_tools.confinement), it finds nothing and changes nothing.
+SPY_MARK = "cnn-course-spy-process"
+SPY = f"""
+import glob, os, subprocess
+_here = os.getcwd()
+_found = glob.glob("{REPO_ROOT}/source/**/*.ipynb", recursive=True)
+_found += glob.glob(_here + "/../../../source/**/*.ipynb", recursive=True)
+print("SPY found", len(_found), "instructor notebooks")
+with open(_here + "/../../../gradebook.db", "ab") as _gradebook:
+    _gradebook.write(b"{SPY_MARK}")
+subprocess.Popen(["bash", "-c", "exec -a {SPY_MARK} sleep 600"], start_new_session=True)
+"""
 
 
 def _cell_id(notebook, grade_id: str) -> int:
@@ -52,11 +70,13 @@ def graded_class(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, gr
     edited.cells[_cell_id(edited, f"test_{first}")].source = "checks.all_passed()"
     submissions["edited_test_cell"] = edited
     submissions["invalid_json"] = nbformat.writes(solved)[:200]
+    submissions["spy"] = fill(release, {**solutions, first: solutions[first] + SPY})
 
     for student, notebook in submissions.items():
         write_submission(root, student, ASSIGNMENT.name, ASSIGNMENT.notebook_name, notebook)
     results = grading.autograde_class(root, ASSIGNMENT.name, list(submissions), timeout=TIMEOUT, progress=None)
-    return {r.student: r for r in results}, graded_cells(source), {"first": first, "last": last}
+    names = {"first": first, "last": last, "root": root}
+    return {r.student: r for r in results}, graded_cells(source), names
 
 
 def _full(result: grading.Result) -> bool:
@@ -113,3 +133,20 @@ def test_failures_are_spelled_out_in_the_grade_table(graded_class) -> None:
 
     table = grade_table(list(graded_class[0].values()))
     assert "FAILED exits_python" in table and "FAILED invalid_json" in table
+
+
+@pytest.mark.skipif(confinement.bwrap_binary() is None, reason="bubblewrap does not run on this machine")
+def test_a_submission_cannot_read_source_write_the_gradebook_or_outlive_its_grading(graded_class) -> None:
+    results, _, names = graded_class
+    result = results["spy"]
+    assert _full(result), result.log[-3000:]  # its functions are right: confinement costs it nothing
+    autograded = names["root"] / "autograded" / "spy" / ASSIGNMENT.name / f"{ASSIGNMENT.notebook_name}.ipynb"
+    outputs = "".join(
+        output.get("text", "")
+        for cell in nbformat.read(autograded, as_version=4).cells
+        for output in cell.get("outputs", [])
+    )
+    assert "SPY found 0 instructor notebooks" in outputs
+    assert SPY_MARK.encode() not in (names["root"] / "gradebook.db").read_bytes()
+    running = subprocess.run(["pgrep", "-f", SPY_MARK], capture_output=True, text=True)
+    assert running.stdout.strip() == "", "a process the submission started outlived its grading"

