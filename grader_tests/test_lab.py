@@ -7,6 +7,7 @@ import re
 import socket
 import subprocess
 import time
+import urllib.error
 import urllib.request
 
 import pytest
@@ -48,11 +49,19 @@ def lab_server(tmp_path_factory):
         process.wait(timeout=30)
 
 
-def _get(server, path: str):
+def _get(server, path: str, attempts: int = 3):
+    """GET a page of the running server; a busy machine gets two more tries (the formgrader creates
+    its gradebook on the first request, which can take long when both cores are loaded)."""
     base, token = server
     separator = "&" if "?" in path else "?"
-    with urllib.request.urlopen(f"{base}/{path}{separator}token={token}", timeout=120) as response:
-        return response.status, response.read().decode()
+    for attempt in range(attempts):
+        try:
+            with urllib.request.urlopen(f"{base}/{path}{separator}token={token}", timeout=120) as response:
+                return response.status, response.read().decode()
+        except urllib.error.URLError:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(5)
 
 
 def test_nbgrader_lab_extension_is_installed(lab_server) -> None:
