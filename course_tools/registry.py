@@ -152,6 +152,12 @@ ASSIGNMENTS = (
         datasets=("owls", "transfer_source"),
         weights=("mobilenet_v2",),
     ),
+    Assignment(
+        "w3a2_unet_segmentation",
+        "Image_Segmentation_Unet",
+        "a U-Net that labels every pixel of a dash-cam scene (road, cars, people, ...), with per-class IoU",
+        datasets=("driving_seg",),
+    ),
 )
 
 

@@ -249,3 +249,161 @@ def __getattr__(name: str) -> Any:
         globals()[name] = cls
         return cls
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+# --- segmentation: masks in colour, image | truth | prediction rows, one bar per class -------------
+
+# A colour per class index when none is given (masks with up to 20 classes).
+MASK_COLOURS = [tuple(int(255 * c) for c in plt.get_cmap("tab20")(k)[:3]) for k in range(20)]
+
+
+def colour_mask(mask: Any, colours: Sequence[Sequence[int]] | None = None) -> np.ndarray:
+    """Turn a mask of class indices into an RGB picture: each class painted in its colour.
+
+    Arguments:
+    mask -- integer class indices of shape (H, W) or (H, W, 1)
+    colours -- one (R, G, B) triple (0 to 255) per class, in class order; ``MASK_COLOURS`` by default
+
+    Returns:
+    picture -- uint8 array of shape (H, W, 3)
+    """
+    array = np.asarray(mask.numpy() if hasattr(mask, "numpy") else mask)
+    if array.ndim == 3 and array.shape[-1] == 1:
+        array = array[..., 0]
+    if array.ndim != 2:
+        raise ValueError(f"A mask must have shape (H, W) or (H, W, 1), got {array.shape}.")
+    table = np.asarray(colours if colours is not None else MASK_COLOURS, dtype=np.uint8)
+    labels = array.astype(np.int64)
+    if labels.size and (labels.min() < 0 or labels.max() >= len(table)):
+        raise ValueError(f"The mask holds classes {labels.min()}..{labels.max()}, but there are {len(table)} colours.")
+    return table[labels]
+
+
+def _legend(fig: Figure, class_names: Sequence[str], colours: Sequence[Sequence[int]], ncol: int) -> None:
+    from matplotlib.patches import Patch
+
+    handles = [
+        Patch(facecolor=np.asarray(colour) / 255.0, edgecolor="#444444", label=name)
+        for name, colour in zip(class_names, colours)
+    ]
+    fig.legend(handles=handles, loc="lower center", ncol=ncol, fontsize=8, frameon=False)
+
+
+def show_segmentation(
+    images: Sequence[Any] | np.ndarray,
+    masks: Sequence[Any] | np.ndarray,
+    predicted: Sequence[Any] | np.ndarray | None = None,
+    class_names: Sequence[str] | None = None,
+    colours: Sequence[Sequence[int]] | None = None,
+    titles: Sequence[str] | None = None,
+    cell: float = 2.6,
+) -> Figure:
+    """One row per scene: the picture, its true mask and (when given) the predicted mask, with a legend.
+
+    Arguments:
+    images -- m pictures (H, W, 3), uint8 or floats in [0, 1]
+    masks -- m true masks of class indices, (H, W) or (H, W, 1)
+    predicted -- m predicted masks of class indices, or None to show the truth only
+    class_names -- the name of each class index, for the legend (no legend when None)
+    colours -- one (R, G, B) triple per class; ``MASK_COLOURS`` by default
+    titles -- m strings shown above each row's picture, or None
+    cell -- width in inches of one panel
+
+    Returns:
+    fig -- the matplotlib Figure
+    """
+    count = len(images)
+    if count < 1:
+        raise ValueError("There are no scenes to show.")
+    if len(masks) != count or (predicted is not None and len(predicted) != count):
+        raise ValueError("images, masks and predicted must hold the same number of scenes.")
+    if titles is not None and len(titles) != count:
+        raise ValueError(f"Got {count} scenes but {len(titles)} titles.")
+    colours = list(colours if colours is not None else MASK_COLOURS)
+    columns = [("picture", images), ("true mask", masks)]
+    if predicted is not None:
+        columns.append(("predicted mask", predicted))
+    first, _ = _displayable(images[0])
+    aspect = first.shape[0] / first.shape[1]
+    legend_rows = 0 if class_names is None else math.ceil(len(class_names) / 5)
+    fig, axes = plt.subplots(
+        count,
+        len(columns),
+        figsize=(cell * len(columns), cell * aspect * count + 0.35 * count + 0.3 * legend_rows),
+        squeeze=False,
+    )
+    for row in range(count):
+        for column, (name, values) in enumerate(columns):
+            ax = axes[row, column]
+            ax.axis("off")
+            if column == 0:
+                array, cmap = _displayable(values[row])
+                ax.imshow(array, **_scale(array, cmap))
+            else:
+                ax.imshow(colour_mask(values[row], colours), interpolation="nearest")
+            if titles is not None and column == 0:
+                ax.set_title(str(titles[row]), fontsize=9)
+            elif row == 0:
+                ax.set_title(name, fontsize=9)
+    if class_names is not None:
+        _legend(fig, class_names, colours[: len(class_names)], ncol=5)
+        fig.tight_layout(rect=(0, 0.07 * legend_rows / max(count, 1), 1, 1))
+    else:
+        fig.tight_layout()
+    return fig
+
+
+def plot_per_class(
+    values: Sequence[float] | np.ndarray,
+    class_names: Sequence[str],
+    title: str,
+    xlabel: str,
+    colours: Sequence[Sequence[int]] | None = None,
+    mean: float | None = None,
+    mean_label: str = "mean",
+    log: bool = False,
+    fmt: str = "{:.2f}",
+) -> Figure:
+    """A horizontal bar per class, its value written beside it: class frequencies, per-class IoU, ...
+
+    Arguments:
+    values -- one number per class (NaN: no bar, "n/a" written instead)
+    class_names -- the classes' names, in the same order
+    title, xlabel -- the chart's title and the x axis's label
+    colours -- one (R, G, B) triple per class for the bars; ``MASK_COLOURS`` by default
+    mean -- optional value drawn as a dashed vertical line (e.g. the mean IoU)
+    mean_label -- the line's label in the legend
+    log -- logarithmic x axis (for shares that span several orders of magnitude)
+    fmt -- how each value is written
+
+    Returns:
+    fig -- the matplotlib Figure
+    """
+    numbers = np.asarray(values, dtype=np.float64)
+    if numbers.shape != (len(class_names),):
+        raise ValueError(f"Got {numbers.size} values for {len(class_names)} classes.")
+    colours = list(colours if colours is not None else MASK_COLOURS)[: len(class_names)]
+    fig, ax = plt.subplots(figsize=(6.4, 0.32 * len(class_names) + 1.2))
+    rows = np.arange(len(class_names))
+    shown = np.where(np.isnan(numbers), 0.0, numbers)
+    ax.barh(rows, shown, color=np.asarray(colours) / 255.0, edgecolor="#444444", linewidth=0.6)
+    for row, value in zip(rows, numbers):
+        text = "n/a" if np.isnan(value) else fmt.format(value)
+        ax.text(value if not np.isnan(value) else 0.0, row, f" {text}", va="center", fontsize=8)
+    if mean is not None and not np.isnan(mean):
+        ax.axvline(mean, color="#444444", linestyle="--", linewidth=1, label=f"{mean_label} {fmt.format(mean)}")
+        ax.legend(fontsize=8, loc="lower right")
+    ax.set_yticks(rows, [str(name) for name in class_names], fontsize=9)
+    ax.invert_yaxis()  # the first class on top
+    if log:
+        ax.set_xscale("log")
+        if np.any(numbers > 0):
+            ax.set_xlim(right=float(np.nanmax(numbers)) * 4)  # room for the last label
+    else:
+        top = float(np.nanmax(numbers)) if np.any(~np.isnan(numbers)) else 1.0
+        ax.set_xlim(0, max(top, 1e-9) * 1.18)
+    ax.set_xlabel(xlabel)
+    ax.set_title(title, fontsize=10)
+    ax.grid(axis="x", alpha=0.3)
+    fig.tight_layout()
+    return fig
