@@ -122,6 +122,11 @@ WEIGHTS = {
             "course_tools.recipes.weights.resnet50_signs",
             "the course's ResNet50 trained on signs",
         ),
+        Weights(
+            "yolo_driving",
+            "course_tools.recipes.weights.yolo_driving",
+            "a YOLOv2-style detector trained on driving scenes",
+        ),
     )
 }
 
