@@ -158,6 +158,13 @@ ASSIGNMENTS = (
         weights=("mobilenet_v2",),
     ),
     Assignment(
+        "w3a1_car_detection_yolo",
+        "Car_Detection_YOLO",
+        "box filtering, IoU and non-max suppression around a course-pretrained YOLO detector, scored with mAP",
+        datasets=("driving",),
+        weights=("yolo_driving",),
+    ),
+    Assignment(
         "w3a2_unet_segmentation",
         "Image_Segmentation_Unet",
         "a U-Net that labels every pixel of a dash-cam scene (road, cars, people, ...), with per-class IoU",

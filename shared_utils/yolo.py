@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image
 
 from . import runtime
 
@@ -151,6 +151,8 @@ def draw_boxes(
     box_classes = np.asarray(box_classes).reshape(-1).astype(int)
     scores = None if scores is None else np.asarray(scores, dtype=np.float32).reshape(-1)
     colours = class_colours(len(class_names))
+    from PIL import ImageDraw, ImageFont  # only here: importing the helpers loads no drawing code
+
     font = ImageFont.load_default(size=max(9, round(canvas.height / 20)))
     line = max(1, round(min(canvas.size) / 160))
     draw = ImageDraw.Draw(canvas)
