@@ -50,6 +50,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw
 
+from shared_utils.datasets.segmentation import CLASSES as SEGMENTATION_CLASS_NAMES
+
 from . import drawing as dr
 from .storage import png_bytes, write_atomically
 
@@ -58,18 +60,7 @@ from .storage import png_bytes, write_atomically
 DETECTION_NAME = "driving"  # data/driving/{train,test}/images/*.png, boxes.csv
 SEGMENTATION_NAME = "driving_seg"  # data/driving_seg/{train,test}/{images,masks}/*.png
 DETECTION_CLASSES = ["car", "truck", "bus", "pedestrian", "traffic_light"]
-SEGMENTATION_CLASSES = [
-    "sky",
-    "road",
-    "lane_marking",
-    "sidewalk",
-    "building",
-    "vegetation",
-    "pole",
-    "vehicle",
-    "pedestrian",
-    "traffic_light",
-]
+SEGMENTATION_CLASSES = SEGMENTATION_CLASS_NAMES  # one list, shared with the loader the notebook uses
 DETECTION_SIZE = (256, 192)  # (width, height) of the detection pictures
 SEGMENTATION_SIZE = (128, 96)  # (width, height): the U-Net's input_size is (96, 128, 3)
 DETECTION_SPLITS = {"train": (1200, 3101), "test": (200, 3102)}  # split: (scenes, seed)
