@@ -20,11 +20,13 @@ works, unconfined, and :func:`warning` says so once per run.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import resource
 import shutil
 import signal
+import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,8 +61,6 @@ def bwrap_binary(check: bool = True) -> str | None:
 
 
 def _works(binary: str) -> bool:
-    import subprocess
-
     try:
         probe = subprocess.run(
             [binary, "--ro-bind", "/", "/", "--unshare-pid", "--unshare-user", "true"],
@@ -105,8 +105,10 @@ def _course_root(start: Path) -> Path | None:
     return None
 
 
-def sandbox_command(binary: str, kernel: list[str], workdir: Path, connection_file: Path, limits: GradingLimits):
-    """The bwrap command line that runs ``kernel`` confined, with ``workdir`` writable."""
+def sandbox_command(
+    binary: str, kernel: list[str], workdir: Path, connection_file: Path | None, limits: GradingLimits
+) -> list[str]:
+    """The bwrap command line that runs ``kernel`` (or any command) confined, with ``workdir`` writable."""
     hidden = [Path("/tmp"), Path.home(), REPO_ROOT]
     course = _course_root(workdir)
     if course is not None:
@@ -121,7 +123,8 @@ def sandbox_command(binary: str, kernel: list[str], workdir: Path, connection_fi
     for folder in visible:
         if folder.exists():
             command += ["--ro-bind", str(folder.resolve()), str(folder.resolve())]
-    command += ["--bind", str(connection_file), str(connection_file)]  # the kernel writes its ports there
+    if connection_file is not None:
+        command += ["--bind", str(connection_file), str(connection_file)]  # the kernel writes its ports there
     command += ["--bind", str(workdir), str(workdir), "--chdir", str(workdir)]
     command += ["--setenv", "HOME", str(Path.home()), "--setenv", "MPLCONFIGDIR", "/tmp/matplotlib"]
     # ipykernel quits when its parent's process id changes, which it seems to do from inside the new
@@ -152,6 +155,37 @@ def _apply_limits(limits: GradingLimits) -> None:
     resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))
     resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_seconds, limits.cpu_seconds))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
+def run_confined(command: list[str], workdir: Path, timeout: float) -> subprocess.CompletedProcess:
+    """Run a command sandboxed like a grading kernel (unconfined, with the same limits, where no
+    sandbox is available), with ``workdir`` as its only writable folder; everything it starts is
+    killed when it ends or runs past ``timeout`` seconds (then ``returncode`` is None)."""
+    limits = GradingLimits()
+    binary = bwrap_binary() if os.environ.get("COURSE_GRADE_UNCONFINED", "") in {"", "0"} else None
+    if binary is not None:
+        command = sandbox_command(binary, command, Path(workdir).resolve(), None, limits)
+    process = subprocess.Popen(
+        command,
+        cwd=workdir,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        errors="replace",
+        start_new_session=True,
+        preexec_fn=lambda: _apply_limits(limits),
+    )
+    try:
+        output, _ = process.communicate(timeout=timeout)
+        returncode: int | None = process.returncode
+    except subprocess.TimeoutExpired:
+        returncode, output = None, ""
+    finally:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(process.pid, signal.SIGKILL)
+        if process.poll() is None:
+            process.wait()
+    return subprocess.CompletedProcess(command, returncode, output[-20000:], "")  # type: ignore[arg-type]
 
 
 def main(argv: list[str]) -> None:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from nbgrader.api import Gradebook, MissingEntry
 
-from . import confinement
+from . import confinement, verdicts
 from .layout import nbgrader
 
 UNCONFINED_ENV_VAR = "COURSE_GRADE_UNCONFINED"  # set to 1 to grade without the sandbox (not for a real class)
@@ -96,8 +96,9 @@ def _confined_kernels() -> dict[str, str] | None:
 
 
 def run_autograde(root: Path, assignment: str, student: str, timeout: int | None = None) -> Result:
-    """``nbgrader autograde`` of one submission in ``root``, its kernel confined (see confinement):
-    the outcome, without the scores yet."""
+    """``nbgrader autograde`` of one submission in ``root``, its kernel confined (see confinement),
+    then the trusted checks (see verdicts), which may lower scores in the gradebook: the outcome,
+    without the scores yet."""
     args = ["autograde", assignment, "--student", student, "--force"]
     if timeout is not None:
         args.append(f"--Execute.timeout={timeout}")
@@ -109,6 +110,9 @@ def run_autograde(root: Path, assignment: str, student: str, timeout: int | None
     seconds = time.perf_counter() - start
     log = process.stdout + process.stderr
     status, reason, notes = _diagnose(log, process.returncode)
+    if status == "graded":
+        notes += verdicts.enforce(root, assignment, student)
+        seconds = time.perf_counter() - start
     return Result(student, assignment, status, {}, reason, notes, seconds, log)
 
 

@@ -1,0 +1,204 @@
+"""Grades decided where a submission cannot reach: trusted checks outside the student's kernel.
+
+nbgrader runs a submission and its test cells in one kernel, so code in the submission can make
+any test cell pass (clear the error, patch the checks, read the expected value from the checker's
+frame).  After nbgrader has graded a submission, :func:`enforce` therefore checks it again:
+
+1. the submitted notebook's solution cells (and the instructor's own set-up cells) are copied into
+   a request together with hidden inputs made here;
+2. a separate process in the grading sandbox (:mod:`.probe`, see ``confinement``) runs them and
+   returns the answers as plain numbers only;
+3. this process, which holds the reference answers and never runs student code, compares them
+   (:mod:`.spec`); a test cell whose trusted check fails scores 0 in the gradebook, whatever
+   nbgrader gave it, and a cell that nbgrader passed is flagged for the instructor.
+
+Each assignment lists its checks in ``course_tools/verdicts/<assignment_id>.py``; an assignment
+without that module is graded by nbgrader alone.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import shutil
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+from nbgrader.api import Gradebook, MissingEntry
+
+from .. import confinement
+from .probe import decode
+from .spec import Call, Check, as_float, expected_answer, same
+
+PROBE_SECONDS = 600  # the whole probe of one submission
+
+
+@dataclass(frozen=True)
+class Verdict:
+    test: str
+    passed: bool
+    detail: str = ""  # what failed, for the instructor
+
+
+def checks_for(assignment: str) -> tuple[list[Check], tuple[str, ...]] | None:
+    """The assignment's trusted checks and the set-up cells (grade_ids) its functions need, if any."""
+    try:
+        module = importlib.import_module(f"{__name__}.{assignment}")
+    except ModuleNotFoundError as error:
+        if error.name == f"{__name__}.{assignment}":
+            return None
+        raise
+    return module.checks(), tuple(getattr(module, "SETUP_CELLS", ()))
+
+
+def _nbgrader(cell) -> dict:
+    return cell.get("metadata", {}).get("nbgrader", {})
+
+
+def _code_cells(notebook) -> list:
+    return [cell for cell in notebook.cells if cell.cell_type == "code"]
+
+
+def _solutions(notebook) -> dict[str, str]:
+    return {_nbgrader(c)["grade_id"]: c.source for c in _code_cells(notebook) if _nbgrader(c).get("solution")}
+
+
+def _trusted_cells(source, setup: tuple[str, ...]) -> list[tuple[str, str]]:
+    """The instructor's imports cell and named set-up cells: run before the student's code."""
+    cells = _code_cells(source)
+    chosen = [("imports", cells[0].source)]
+    chosen += [(_nbgrader(c)["grade_id"], c.source) for c in cells[1:] if _nbgrader(c).get("grade_id") in setup]
+    return chosen
+
+
+def request_for(source, submitted, checks: list[Check], setup: tuple[str, ...]) -> dict:
+    """The probe's request: trusted set-up, the student's solution cells, and every call twice when
+    it has callees (as written, and with the reference callees)."""
+    references = _solutions(source)
+    students = _solutions(submitted)
+    cells = _trusted_cells(source, setup) + [(g, students[g]) for g in references if g in students]
+    calls = []
+    for check in checks:
+        for index, call in enumerate(check.calls):
+            encoded = _encoded_call(call)
+            calls.append({"id": f"{check.test}/{index}", **encoded})
+            if call.callees:
+                replace = {name: references[name] for name in call.callees}
+                calls.append({"id": f"{check.test}/{index}/replaced", **encoded, "replace": replace})
+    return {"cells": cells, "calls": calls}
+
+
+def _encoded_call(call: Call) -> dict:
+    from .probe import encode
+
+    return {
+        "function": call.function,
+        "args": [encode(arg) for arg in call.args],
+        "kwargs": {key: encode(value) for key, value in call.kwargs.items()},
+    }
+
+
+def reference_namespace(source, setup: tuple[str, ...]) -> dict:
+    """The instructor's imports, set-up and solution cells, run here (trusted code only)."""
+    namespace: dict = {"__name__": "reference_solution"}
+    for name, text in _trusted_cells(source, setup) + list(_solutions(source).items()):
+        exec(compile(text, f"<reference {name}>", "exec"), namespace)
+    return namespace
+
+
+def judge(checks: list[Check], reference: dict, response: dict) -> list[Verdict]:
+    """Compare the probe's answers with the reference's, test cell by test cell, in order.
+
+    A call whose callees' own checks failed is judged on its run with the reference callees, so
+    one mistake costs only its own function's points.
+    """
+    results = response.get("results", {})
+    verdicts: dict[str, Verdict] = {}
+    for check in checks:
+        problem = ""
+        for index, call in enumerate(check.calls):
+            callees_ok = all(verdicts.get(f"test_{name}", Verdict("", True)).passed for name in call.callees)
+            key = f"{check.test}/{index}" + ("" if callees_ok else "/replaced")
+            answer = results.get(key)
+            if not isinstance(answer, dict):
+                problem = f"{call.describe()}: no answer"
+            elif answer.get("error"):
+                problem = f"{call.describe()} raised {answer['error']}"
+            else:
+                try:
+                    got = as_float(call.pick(decode(answer.get("value"))))
+                except Exception as error:  # malformed data from the probe
+                    problem = f"{call.describe()}: unreadable answer ({type(error).__name__})"
+                else:
+                    difference = same(got, expected_answer(call, reference), check.rtol, check.atol)
+                    problem = f"{call.describe()}: {difference}" if difference else ""
+            if problem:
+                break
+        verdicts[check.test] = Verdict(check.test, not problem, problem)
+    return list(verdicts.values())
+
+
+def probe(request: dict, timeout: float = PROBE_SECONDS) -> tuple[dict, str]:
+    """Run the probe on ``request`` in the grading sandbox: its response, or {} and why it failed."""
+    workdir = Path(tempfile.mkdtemp(prefix="cnn-probe-"))
+    try:
+        shutil.copy(Path(__file__).with_name("probe.py"), workdir / "probe.py")
+        (workdir / "request.json").write_text(json.dumps(request), encoding="utf-8")
+        command = [sys.executable, "probe.py", "request.json", "response.json"]
+        finished = confinement.run_confined(command, workdir, timeout)
+        if finished.returncode is None:
+            return {}, f"the trusted check ran past {timeout:g} s"
+        try:
+            response = json.loads((workdir / "response.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}, f"the trusted check's process ended without an answer (exit {finished.returncode})"
+        return (response, "") if isinstance(response, dict) else ({}, "the trusted check's answer is malformed")
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def verdicts_for(source_path: Path, submitted_path: Path, assignment: str) -> tuple[list[Verdict], str]:
+    """Trusted verdicts for one submitted notebook (empty when the assignment has no checks)."""
+    found = checks_for(assignment)
+    if found is None:
+        return [], ""
+    checks, setup = found
+    source = nbformat.read(source_path, as_version=4)
+    try:
+        submitted = nbformat.read(submitted_path, as_version=4)
+    except Exception as error:  # not a notebook: nbgrader has already reported it
+        return [Verdict(c.test, False, f"unreadable submission ({type(error).__name__})") for c in checks], ""
+    response, failure = probe(request_for(source, submitted, checks, setup))
+    return judge(checks, reference_namespace(source, setup), response), failure
+
+
+def enforce(root: Path, assignment: str, student: str) -> list[str]:
+    """Apply the trusted verdicts to the gradebook of the course folder ``root``; notes for the
+    instructor (a failed probe, and every test cell that nbgrader passed but the check failed)."""
+    if checks_for(assignment) is None:
+        return []
+    notes = []
+    for source_path in sorted((root / "source" / assignment).glob("*.ipynb")):
+        notebook = source_path.stem
+        submitted_path = root / "submitted" / student / assignment / source_path.name
+        verdicts, failure = verdicts_for(source_path, submitted_path, assignment)
+        notes += [f"trusted check: {failure}"] if failure else []
+        failed = [v for v in verdicts if not v.passed]
+        if not failed:
+            continue
+        with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
+            for verdict in failed:
+                try:
+                    grade = gradebook.find_grade(verdict.test, notebook, assignment, student)
+                except MissingEntry:
+                    continue
+                if (grade.auto_score or 0) > 0:
+                    notes.append(
+                        f"FLAGGED: {verdict.test} passed in the notebook but not the trusted check ({verdict.detail})"
+                    )
+                    grade.auto_score = 0.0
+            gradebook.db.commit()
+    return notes

@@ -1,0 +1,131 @@
+"""Run a submission's functions on hidden inputs and hand back plain numbers, nothing else.
+
+This file runs *outside* the trusted grader, inside the grading sandbox, as a script copied next
+to its request (the sandbox hides the rest of ``course_tools``): it needs only the standard library
+and numpy.  Everything in this process may be forged by the submission, which is why nothing here
+decides a grade: the process never holds an expected answer, and what it writes back is decoded as
+plain data (JSON, and arrays as raw float64 bytes) by the trusted side.
+
+Request (JSON)::
+
+    {"cells": [[name, source], ...],                 # run in order in one namespace; errors are recorded
+     "calls": [{"id": ..., "function": name, "args": [...], "kwargs": {...},
+                "replace": {name: source, ...}}]}    # callees swapped for these definitions during the call
+
+Response (JSON): ``{"cells": {name: error or ""}, "results": {id: {"value": ..., "error": ...}}}``.
+Values are encoded by :func:`encode`: arrays as ``{"array": base64, "shape": [...]}`` (float64),
+tuples as ``{"tuple": [...]}``, dicts as ``{"dict": [[key, value], ...]}``.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import io
+import json
+import signal
+import sys
+
+import numpy as np
+
+CALL_SECONDS = 60  # one call that runs longer is stopped and recorded as an error
+
+
+def encode(value):
+    """Plain JSON for numbers, strings, tuples, lists, dicts and anything numpy can turn into floats."""
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, np.generic):
+        return value
+    if isinstance(value, tuple):
+        return {"tuple": [encode(item) for item in value]}
+    if isinstance(value, list):
+        return [encode(item) for item in value]
+    if isinstance(value, dict):
+        return {"dict": [[encode(key), encode(item)] for key, item in value.items()]}
+    array = np.array(value, dtype=np.float64)  # tensors, numpy scalars, boolean masks, ...
+    return {"array": base64.b64encode(array.tobytes()).decode("ascii"), "shape": list(array.shape)}
+
+
+def decode(value):
+    """The inverse of :func:`encode` (arrays come back as float64 numpy arrays)."""
+    if isinstance(value, list):
+        return [decode(item) for item in value]
+    if isinstance(value, dict):
+        if "tuple" in value:
+            return tuple(decode(item) for item in value["tuple"])
+        if "dict" in value:
+            return {decode(key): decode(item) for key, item in value["dict"]}
+        if "array" in value:
+            shape = tuple(int(n) for n in value["shape"])
+            data = np.frombuffer(base64.b64decode(value["array"]), dtype=np.float64)
+            return data.reshape(shape).copy()
+        raise ValueError(f"unknown encoded value with keys {sorted(value)}")
+    return value
+
+
+class _Timeout(Exception):
+    pass
+
+
+def _alarm(signum, frame):
+    raise _Timeout(f"ran longer than {CALL_SECONDS} s")
+
+
+def _describe(error: BaseException) -> str:
+    return f"{type(error).__name__}: {error}"[:500]
+
+
+def run(request: dict) -> dict:
+    namespace: dict = {"__name__": "__main__"}
+    cells: dict[str, str] = {}
+    quiet = io.StringIO()
+    signal.signal(signal.SIGALRM, _alarm)
+    for name, source in request["cells"]:
+        try:
+            with contextlib.redirect_stdout(quiet), contextlib.redirect_stderr(quiet):
+                signal.alarm(CALL_SECONDS)
+                exec(compile(source, f"<cell {name}>", "exec"), namespace)
+            cells[name] = ""
+        except BaseException as error:  # a submission may raise anything, SystemExit included
+            cells[name] = _describe(error)
+        finally:
+            signal.alarm(0)
+    results = {}
+    for call in request["calls"]:
+        saved = {}
+        try:
+            for callee, source in call.get("replace", {}).items():
+                saved[callee] = namespace.get(callee)
+                scratch: dict = dict(namespace)
+                exec(compile(source, f"<reference {callee}>", "exec"), scratch)
+                namespace[callee] = scratch[callee]
+            function = namespace[call["function"]]
+            args = [decode(arg) for arg in call.get("args", [])]
+            kwargs = {key: decode(item) for key, item in call.get("kwargs", {}).items()}
+            with contextlib.redirect_stdout(quiet), contextlib.redirect_stderr(quiet):
+                signal.alarm(CALL_SECONDS)
+                value = function(*args, **kwargs)
+                signal.alarm(0)
+            results[call["id"]] = {"value": encode(value), "error": ""}
+        except BaseException as error:
+            signal.alarm(0)
+            results[call["id"]] = {"value": None, "error": _describe(error)}
+        finally:
+            for callee, original in saved.items():
+                namespace[callee] = original
+    return {"cells": cells, "results": results}
+
+
+def main(argv: list[str]) -> int:
+    request_path, response_path = argv
+    with open(request_path, encoding="utf-8") as file:
+        request = json.load(file)
+    response = run(request)
+    with open(response_path, "w", encoding="utf-8") as file:
+        json.dump(response, file)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
