@@ -14,7 +14,7 @@ from course_tools.classroom import all_variants
 from course_tools.layout import generate_release, make_course_dir
 from course_tools.parallel import autograde_parallel
 from course_tools.registry import assignments
-from course_tools.submissions import fill, read_fixture, solution_cells, write_submission
+from course_tools.submissions import fill, read_fixture, solution_cells, standard_variants, write_submission
 from course_tools.verdicts.probe import decode, encode
 from course_tools.verdicts.spec import Call, Check
 
@@ -42,52 +42,73 @@ def test_judge_reads_answers_only_as_numbers() -> None:
         assert not verdicts.judge([check], reference, response)[0].passed
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("checked", CHECKED, ids=lambda a: a.name)
 def test_trusted_verdicts_agree_with_every_fixture(checked) -> None:
-    """The solution passes every trusted check; each fixture fails exactly the checks of the test
-    cells it must lose (one mistake, charged once, outside the kernel too)."""
+    """Each fixture fails exactly the checks of the test cells it must lose (one mistake, charged
+    once, outside the kernel too); alternative correct ones fail none.  (The solution, blank and
+    partial submissions go through the trusted checks in every end-to-end grading test.)"""
     assignment = checked
     source = nbformat.read(assignment.source_notebook, as_version=4)
     release = nbformat.read(assignment.release_notebook, as_version=4)
-    checks, setup = verdicts.checks_for(assignment.name)
-    covered = {check.test for check in checks}
-    reference = verdicts.reference_namespace(source, setup)
+    plan = verdicts.checks_for(assignment.name)
+    covered = {check.test for check in plan.checks}
+    reference = verdicts.reference_namespace(source, plan)
     problems = []
-    for variant in all_variants(assignment):
-        request = verdicts.request_for(source, fill(release, variant.cells), checks, setup)
-        response, failure = verdicts.probe(request)
-        failed = {v.test: v.detail for v in verdicts.judge(checks, reference, response) if not v.passed}
+    for variant in all_variants(assignment)[len(standard_variants(source, release)) :]:
+        response, failure = verdicts.probe(verdicts.request_for(source, fill(release, variant.cells), plan))
+        failed = {v.test: v.detail for v in verdicts.judge(plan.checks, reference, response) if not v.passed}
         if failure or set(failed) != variant.lost & covered:
             problems.append(f"{variant.name}: failed {failed} {failure}, expected {sorted(variant.lost & covered)}")
     assert not problems, "\n".join(problems)
 
 
-def _cheats(assignment) -> list[tuple[str, dict[str, str]]]:
-    folder = CHEATS / assignment.name
-    no_work = read_fixture(folder / "_no_work.py").cells
-    return [(path.stem, {**no_work, **read_fixture(path).cells}) for path in sorted(folder.glob("[!_]*.py"))]
+def _cheats(assignment, first_cell: str) -> dict[str, dict[str, str]]:
+    """Every cheat for ``assignment``: the generic tricks (``cheats/tricks/``, run at the top of the
+    first solution cell) and the assignment's own (``cheats/<id>/``), on functions that do no work
+    (``cheats/<id>.py``)."""
+    no_work = read_fixture(CHEATS / f"{assignment.name}.py").cells
+    cheats = {}
+    for trick in sorted((CHEATS / "tricks").glob("*.py")):
+        code = trick.read_text(encoding="utf-8")
+        cheats[trick.stem] = {**no_work, first_cell: code + "\n\n" + no_work[first_cell]}
+    for own in sorted((CHEATS / assignment.name).glob("*.py")):
+        cheats[own.stem] = {**no_work, **read_fixture(own).cells}
+    return cheats
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("checked", [a for a in CHECKED if (CHEATS / a.name).is_dir()], ids=lambda a: a.name)
-def test_no_cheat_earns_a_point(checked, tmp_path) -> None:
-    """Submissions that do no real work but fool the notebook's own tests (errors swallowed, checks
-    or numpy patched, the instructor's files or the gradebook reached for) score 0, while the
-    solution graded beside them keeps full marks."""
+@pytest.mark.parametrize("checked", [a for a in CHECKED if (CHEATS / f"{a.name}.py").exists()], ids=lambda a: a.name)
+def test_no_cheat_passes_a_trusted_check(checked) -> None:
+    """Every cheat fails every trusted check, so it scores 0 whatever happened in its kernel."""
     assignment = checked
+    source = nbformat.read(assignment.source_notebook, as_version=4)
+    release = nbformat.read(assignment.release_notebook, as_version=4)
+    plan = verdicts.checks_for(assignment.name)
+    reference = verdicts.reference_namespace(source, plan)
+    passed = {}
+    for name, cells in _cheats(assignment, next(iter(solution_cells(source)))).items():
+        response, _ = verdicts.probe(verdicts.request_for(source, fill(release, cells), plan))
+        passed[name] = [v.test for v in verdicts.judge(plan.checks, reference, response) if v.passed]
+    assert passed == dict.fromkeys(passed, []), passed
+
+
+@pytest.mark.slow
+def test_cheats_score_zero_in_a_graded_class(tmp_path) -> None:
+    """The whole path on W1A1: cheats that do no real work but fool the notebook's own tests (errors
+    swallowed, checks or numpy patched, expected values read from frames, the instructor's files or
+    the gradebook reached for) are graded by nbgrader and the trusted checks, and score 0; the two
+    that fool every test cell of the notebook are flagged."""
+    assignment = assignments()[0]
     make_course_dir(tmp_path, [assignment])
     release_dir = generate_release(tmp_path, assignment)
     release = nbformat.read(release_dir / f"{assignment.notebook_name}.ipynb", as_version=4)
     source = nbformat.read(assignment.source_notebook, as_version=4)
-    cheats = _cheats(assignment)
-    students = {"solution": solution_cells(source), **dict(cheats)}
-    for student, cells in students.items():
+    cheats = _cheats(assignment, next(iter(solution_cells(source))))
+    for student, cells in cheats.items():
         write_submission(tmp_path, student, assignment.name, assignment.notebook_name, fill(release, cells))
-    results = {r.student: r for r in autograde_parallel(tmp_path, assignment.name, list(students), progress=None)}
-    assert results["solution"].score == results["solution"].max_score > 0
-    assert not any(note.startswith("FLAGGED") for note in results["solution"].notes)
-    earned = {name: results[name].score for name, _ in cheats}
+    results = {r.student: r for r in autograde_parallel(tmp_path, assignment.name, list(cheats), progress=None)}
+    earned = {name: results[name].score for name in cheats}
     assert earned == dict.fromkeys(earned, 0.0), earned
-    # These two fool every test cell of the notebook itself: the flags tell the instructor.
     for name in ("checks_disabled", "numpy_comparisons_patched"):
         assert sum(note.startswith("FLAGGED") for note in results[name].notes) == len(results[name].cells), name

@@ -31,7 +31,7 @@ from nbgrader.api import Gradebook, MissingEntry
 
 from .. import confinement
 from .probe import decode
-from .spec import Call, Check, as_float, expected_answer, same
+from .spec import Call, Check, as_float, encode_input, expected_answer, same
 
 PROBE_SECONDS = 600  # the whole probe of one submission
 
@@ -43,15 +43,24 @@ class Verdict:
     detail: str = ""  # what failed, for the instructor
 
 
-def checks_for(assignment: str) -> tuple[list[Check], tuple[str, ...]] | None:
-    """The assignment's trusted checks and the set-up cells (grade_ids) its functions need, if any."""
+@dataclass(frozen=True)
+class Plan:
+    """An assignment's trusted checks, with the code its functions need around them."""
+
+    checks: list[Check]
+    setup: tuple[str, ...] = ()  # grade_ids of locked cells to run before the student's cells
+    prelude: str = ""  # trusted code run after the student's cells (small stand-ins for big globals)
+
+
+def checks_for(assignment: str) -> Plan | None:
+    """The assignment's trusted checks (``course_tools/verdicts/<assignment>.py``), if it has any."""
     try:
         module = importlib.import_module(f"{__name__}.{assignment}")
     except ModuleNotFoundError as error:
         if error.name == f"{__name__}.{assignment}":
             return None
         raise
-    return module.checks(), tuple(getattr(module, "SETUP_CELLS", ()))
+    return Plan(module.checks(), tuple(getattr(module, "SETUP_CELLS", ())), getattr(module, "PRELUDE", ""))
 
 
 def _nbgrader(cell) -> dict:
@@ -74,14 +83,15 @@ def _trusted_cells(source, setup: tuple[str, ...]) -> list[tuple[str, str]]:
     return chosen
 
 
-def request_for(source, submitted, checks: list[Check], setup: tuple[str, ...]) -> dict:
+def request_for(source, submitted, plan: Plan) -> dict:
     """The probe's request: trusted set-up, the student's solution cells, and every call twice when
     it has callees (as written, and with the reference callees)."""
     references = _solutions(source)
     students = _solutions(submitted)
-    cells = _trusted_cells(source, setup) + [(g, students[g]) for g in references if g in students]
+    cells = _trusted_cells(source, plan.setup) + [(g, students[g]) for g in references if g in students]
+    cells += [("prelude", plan.prelude)] if plan.prelude else []
     calls = []
-    for check in checks:
+    for check in plan.checks:
         for index, call in enumerate(check.calls):
             encoded = _encoded_call(call)
             calls.append({"id": f"{check.test}/{index}", **encoded})
@@ -92,19 +102,18 @@ def request_for(source, submitted, checks: list[Check], setup: tuple[str, ...]) 
 
 
 def _encoded_call(call: Call) -> dict:
-    from .probe import encode
-
     return {
         "function": call.function,
-        "args": [encode(arg) for arg in call.args],
-        "kwargs": {key: encode(value) for key, value in call.kwargs.items()},
+        "args": [encode_input(arg) for arg in call.args],
+        "kwargs": {key: encode_input(value) for key, value in call.kwargs.items()},
     }
 
 
-def reference_namespace(source, setup: tuple[str, ...]) -> dict:
-    """The instructor's imports, set-up and solution cells, run here (trusted code only)."""
+def reference_namespace(source, plan: Plan) -> dict:
+    """The instructor's imports, set-up, solution cells and prelude, run here (trusted code only)."""
     namespace: dict = {"__name__": "reference_solution"}
-    for name, text in _trusted_cells(source, setup) + list(_solutions(source).items()):
+    cells = _trusted_cells(source, plan.setup) + list(_solutions(source).items()) + [("prelude", plan.prelude)]
+    for name, text in cells:
         exec(compile(text, f"<reference {name}>", "exec"), namespace)
     return namespace
 
@@ -162,17 +171,16 @@ def probe(request: dict, timeout: float = PROBE_SECONDS) -> tuple[dict, str]:
 
 def verdicts_for(source_path: Path, submitted_path: Path, assignment: str) -> tuple[list[Verdict], str]:
     """Trusted verdicts for one submitted notebook (empty when the assignment has no checks)."""
-    found = checks_for(assignment)
-    if found is None:
+    plan = checks_for(assignment)
+    if plan is None:
         return [], ""
-    checks, setup = found
     source = nbformat.read(source_path, as_version=4)
     try:
         submitted = nbformat.read(submitted_path, as_version=4)
     except Exception as error:  # not a notebook: nbgrader has already reported it
-        return [Verdict(c.test, False, f"unreadable submission ({type(error).__name__})") for c in checks], ""
-    response, failure = probe(request_for(source, submitted, checks, setup))
-    return judge(checks, reference_namespace(source, setup), response), failure
+        return [Verdict(c.test, False, f"unreadable submission ({type(error).__name__})") for c in plan.checks], ""
+    response, failure = probe(request_for(source, submitted, plan))
+    return judge(plan.checks, reference_namespace(source, plan), response), failure
 
 
 def enforce(root: Path, assignment: str, student: str) -> list[str]:

@@ -14,7 +14,9 @@ Request (JSON)::
 
 Response (JSON): ``{"cells": {name: error or ""}, "results": {id: {"value": ..., "error": ...}}}``.
 Values are encoded by :func:`encode`: arrays as ``{"array": base64, "shape": [...]}`` (float64),
-tuples as ``{"tuple": [...]}``, dicts as ``{"dict": [[key, value], ...]}``.
+tuples as ``{"tuple": [...]}``, dicts as ``{"dict": [[key, value], ...]}``; an input may also be
+``{"tensor": array, "dtype": "float32"}``, handed to the function as a TensorFlow tensor, or
+``{"name": global}``, an object the set-up cells made (a model, a database).
 """
 
 from __future__ import annotations
@@ -47,19 +49,25 @@ def encode(value):
     return {"array": base64.b64encode(array.tobytes()).decode("ascii"), "shape": list(array.shape)}
 
 
-def decode(value):
+def decode(value, namespace: dict | None = None):
     """The inverse of :func:`encode` (arrays come back as float64 numpy arrays)."""
     if isinstance(value, list):
-        return [decode(item) for item in value]
+        return [decode(item, namespace) for item in value]
     if isinstance(value, dict):
         if "tuple" in value:
-            return tuple(decode(item) for item in value["tuple"])
+            return tuple(decode(item, namespace) for item in value["tuple"])
         if "dict" in value:
-            return {decode(key): decode(item) for key, item in value["dict"]}
+            return {decode(key, namespace): decode(item, namespace) for key, item in value["dict"]}
         if "array" in value:
             shape = tuple(int(n) for n in value["shape"])
             data = np.frombuffer(base64.b64decode(value["array"]), dtype=np.float64)
             return data.reshape(shape).copy()
+        if "name" in value and namespace is not None:  # an object the set-up cells made, e.g. a model
+            return namespace[value["name"]]
+        if "tensor" in value:  # an input the notebook gives as a TensorFlow tensor
+            import tensorflow as tf
+
+            return tf.constant(decode(value["tensor"]).astype(value["dtype"]))
         raise ValueError(f"unknown encoded value with keys {sorted(value)}")
     return value
 
@@ -95,14 +103,16 @@ def run(request: dict) -> dict:
     for call in request["calls"]:
         saved = {}
         try:
-            for callee, source in call.get("replace", {}).items():
-                saved[callee] = namespace.get(callee)
-                scratch: dict = dict(namespace)
+            replacements = call.get("replace", {})
+            scratch: dict = dict(namespace)  # the references call one another, not the student's versions
+            for callee, source in replacements.items():
                 exec(compile(source, f"<reference {callee}>", "exec"), scratch)
+            for callee in replacements:
+                saved[callee] = namespace.get(callee)
                 namespace[callee] = scratch[callee]
             function = namespace[call["function"]]
-            args = [decode(arg) for arg in call.get("args", [])]
-            kwargs = {key: decode(item) for key, item in call.get("kwargs", {}).items()}
+            args = [decode(arg, namespace) for arg in call.get("args", [])]
+            kwargs = {key: decode(item, namespace) for key, item in call.get("kwargs", {}).items()}
             with contextlib.redirect_stdout(quiet), contextlib.redirect_stderr(quiet):
                 signal.alarm(CALL_SECONDS)
                 value = function(*args, **kwargs)

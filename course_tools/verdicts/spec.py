@@ -29,6 +29,59 @@ def first(value: object) -> object:
 
 
 @dataclass(frozen=True)
+class Tensor:
+    """An input that the notebook hands to the function as a TensorFlow tensor of ``dtype``."""
+
+    value: np.ndarray
+    dtype: str = "float32"
+
+    def live(self):
+        import tensorflow as tf
+
+        return tf.constant(np.asarray(self.value).astype(self.dtype))
+
+
+@dataclass(frozen=True)
+class Name:
+    """An input that is an object the set-up cells make (a model, a database): the probe and the
+    reference each pass their own, made by the same trusted code."""
+
+    name: str
+
+
+def encode_input(value: object) -> object:
+    """Inputs for the probe (see probe.encode), tensors marked as such."""
+    from .probe import encode
+
+    if isinstance(value, Tensor):
+        return {"tensor": encode(np.asarray(value.value, dtype=np.float64)), "dtype": value.dtype}
+    if isinstance(value, Name):
+        return {"name": value.name}
+    if isinstance(value, tuple):
+        return {"tuple": [encode_input(item) for item in value]}
+    if isinstance(value, list):
+        return [encode_input(item) for item in value]
+    if isinstance(value, dict):
+        return {"dict": [[encode_input(k), encode_input(v)] for k, v in value.items()]}
+    return encode(value)
+
+
+def live_input(value: object, namespace: dict) -> object:
+    """Inputs for the reference: what the notebook would pass (tensors as tensors, copies of arrays)."""
+    if isinstance(value, Tensor):
+        return value.live()
+    if isinstance(value, Name):
+        return namespace[value.name]
+    if isinstance(value, tuple):
+        return tuple(live_input(item, namespace) for item in value)
+    if isinstance(value, list):
+        return [live_input(item, namespace) for item in value]
+    if isinstance(value, dict):
+        return {key: live_input(item, namespace) for key, item in value.items()}
+    return copy.deepcopy(value)
+
+
+@dataclass(frozen=True)
 class Call:
     """One call of a graded function on hidden inputs; ``pick`` chooses what is compared."""
 
@@ -40,6 +93,10 @@ class Call:
 
     def describe(self) -> str:
         def short(value) -> str:
+            if isinstance(value, Tensor):
+                return f"tensor{tuple(np.shape(value.value))}"
+            if isinstance(value, Name):
+                return value.name
             if isinstance(value, np.ndarray):
                 return f"array{tuple(value.shape)}"
             if isinstance(value, (tuple, list)):
@@ -99,4 +156,6 @@ def same(got: object, expected: object, rtol: float, atol: float) -> str:
 def expected_answer(call: Call, reference: dict) -> object:
     """The reference solution's answer to ``call`` (on copies: a function may not change its inputs)."""
     function = reference[call.function]
-    return as_float(call.pick(function(*copy.deepcopy(call.args), **copy.deepcopy(call.kwargs))))
+    args = [live_input(arg, reference) for arg in call.args]
+    kwargs = {key: live_input(value, reference) for key, value in call.kwargs.items()}
+    return as_float(call.pick(function(*args, **kwargs)))
