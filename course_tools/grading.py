@@ -111,7 +111,7 @@ def run_autograde(root: Path, assignment: str, student: str, timeout: int | None
     log = process.stdout + process.stderr
     status, reason, notes = _diagnose(log, process.returncode)
     if status == "graded":
-        notes += verdicts.enforce(root, assignment, student)
+        notes += verdicts.enforce(root, assignment, student, max(timeout or 0, verdicts.CALL_SECONDS))
         seconds = time.perf_counter() - start
     return Result(student, assignment, status, {}, reason, notes, seconds, log)
 

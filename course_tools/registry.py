@@ -106,6 +106,16 @@ DATASETS = {
             "course_tools.recipes.data.driving:build_segmentation",
             "128 x 96 dash-cam scenes with a class per pixel, 10 classes (PNG image/mask pairs)",
         ),
+        Dataset(
+            "faces",
+            "course_tools.recipes.data.face_ids:build",
+            "96 x 96 cartoon people: held-out identities, a door's database and its camera pictures (PNG)",
+        ),
+        Dataset(
+            "style_images",
+            "course_tools.recipes.data.art:build",
+            "content and painterly style pictures for neural style transfer (PNG)",
+        ),
     )
 }
 
@@ -126,6 +136,16 @@ WEIGHTS = {
             "yolo_driving",
             "course_tools.recipes.weights.yolo_driving",
             "a YOLOv2-style detector trained on driving scenes",
+        ),
+        Weights(
+            "face_embedding",
+            "course_tools.recipes.weights.face_embedding",
+            "a CNN mapping a face to a 128-d unit vector, trained with triplet loss on cartoon people",
+        ),
+        Weights(
+            "vgg19_course",
+            "course_tools.recipes.weights.vgg19_course",
+            "a slim network with VGG19's layers and names, trained on the course's pictures",
         ),
     )
 }
@@ -169,6 +189,21 @@ ASSIGNMENTS = (
         "Image_Segmentation_Unet",
         "a U-Net that labels every pixel of a dash-cam scene (road, cars, people, ...), with per-class IoU",
         datasets=("driving_seg",),
+    ),
+    Assignment(
+        "w4a1_face_recognition",
+        "Face_Recognition",
+        "triplet loss, face verification and recognition with a course-pretrained 128-d face embedding",
+        datasets=("faces",),
+        weights=("face_embedding",),
+    ),
+    Assignment(
+        "w4a2_neural_style_transfer",
+        "Art_Generation_with_Neural_Style_Transfer",
+        "content and style costs, and a picture repainted in a painting's style by gradient descent",
+        datasets=("style_images",),
+        weights=("vgg19_course",),
+        student_budget=300.0,
     ),
 )
 

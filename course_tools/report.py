@@ -36,6 +36,10 @@ def grade_table(results: list[Result]) -> str:
     if problems:
         lines.append("")
         lines.extend(f"FAILED {r.student} / {r.assignment}: {r.reason}" for r in problems)
+    flagged = [(r, note) for r in results for note in r.notes if note.startswith("FLAGGED")]
+    if flagged:
+        lines += ["", "Test cells the notebook passed but the trusted checks did not (scored 0; look at these):"]
+        lines.extend(f"{r.student} / {r.assignment}: {note.removeprefix('FLAGGED: ')}" for r, note in flagged)
     return "\n".join(lines)
 
 

@@ -9,7 +9,7 @@ import h5py
 import numpy as np
 import pytest
 
-from course_tools.recipes.data import driving, happy, signs, transfer
+from course_tools.recipes.data import driving, face_ids, happy, signs, transfer
 from course_tools.recipes.data.storage import png_bytes, update_manifest, write_split
 from course_tools.registry import DATASETS
 from shared_utils import paths
@@ -173,12 +173,20 @@ def _driving_samples() -> None:
             assert shipped == [f"{name},{c},{x0},{y0},{x1},{y1}" for c, x0, y0, x1, y1 in scene.boxes]
 
 
-@pytest.mark.parametrize("check", [_happy_and_signs_test_splits, _transfer_samples, _driving_samples])
+def _faces_samples() -> None:
+    shipped = paths.asset("faces/heldout/h0123/5.png").read_bytes()
+    assert face_ids.stored_png(face_ids.picture("heldout", 123, 5)) == shipped, "faces/heldout/h0123/5.png differs"
+    labels = paths.asset(f"faces/camera/{face_ids.LABELS_FILE}").read_bytes()
+    assert face_ids.labels_csv() == labels, "faces/camera/labels.csv differs"
+
+
+@pytest.mark.parametrize("check", [_happy_and_signs_test_splits, _transfer_samples, _driving_samples, _faces_samples])
 def test_a_sample_of_every_shipped_dataset_regenerates_exactly(check) -> None:
     """The shipped files are what the recipes draw today (a full rebuild is `make data`)."""
     check()
 
 
 def test_every_dataset_has_a_regeneration_check() -> None:
-    checked = {"happy", "signs", "transfer_source", "owls", "driving", "driving_seg"}
+    checked = {"happy", "signs", "transfer_source", "owls", "driving", "driving_seg", "faces"}
+    checked.add("style_images")  # every picture, in test_style_images.py
     assert checked == set(DATASETS), "add a sample of the new dataset to the regeneration checks above"

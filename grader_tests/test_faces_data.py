@@ -131,7 +131,7 @@ def test_database_names_are_unique_and_camera_labels_refer_to_them() -> None:
 
 @pytest.fixture
 def tiny(monkeypatch: pytest.MonkeyPatch, tmp_path):
-    monkeypatch.setattr(face_ids, "SPLITS", {"train": (2, 2, 4101), "heldout": (1, 3, 4102)})
+    monkeypatch.setattr(face_ids, "SPLITS", {"train": (2, 2, 4101), "heldout": (2, 3, 4102)})
     monkeypatch.setattr(face_ids, "DATABASE", ("ana", "bruno"))
     monkeypatch.setattr(face_ids, "CAMERA_PER_PERSON", 1)
     monkeypatch.setattr(face_ids, "STRANGERS", 1)
@@ -145,14 +145,22 @@ def test_a_tiny_build_writes_the_expected_files(tiny) -> None:
     written = face_ids.build(tiny)
     relative = sorted(p.relative_to(tiny / "faces").as_posix() for p in written)
     expected = [
-        "camera/camera_00.png", "camera/camera_01.png", "camera/camera_02.png", "camera/labels.csv",
-        "database/ana.png", "database/bruno.png",
-        "heldout/h0000/0.png", "heldout/h0000/1.png", "heldout/h0000/2.png",
-        "train/t0000/0.png", "train/t0000/1.png", "train/t0001/0.png", "train/t0001/1.png",
-    ]  # fmt: skip
+        "camera/camera_00.png",
+        "camera/camera_01.png",
+        "camera/camera_02.png",
+        "camera/labels.csv",
+        "database/ana.png",
+        "database/bruno.png",
+        "heldout/h0000/0.png",
+        "heldout/h0000/1.png",
+        "heldout/h0000/2.png",
+        "heldout/h0001/0.png",
+        "heldout/h0001/1.png",
+        "heldout/h0001/2.png",
+    ]  # fmt: skip  (the train people are drawn by the embedding's recipe, never stored)
     assert relative == expected
     on_disk = sorted(p.relative_to(tiny / "faces").as_posix() for p in (tiny / "faces").rglob("*") if p.is_file())
-    assert on_disk == expected, "a previous build's files were left behind"
+    assert on_disk == expected, "a previous build's files (here a train folder) were left behind"
     shipped = (tiny / "faces" / "heldout" / "h0000" / "2.png").read_bytes()
     assert shipped == face_ids.stored_png(face_ids.picture("heldout", 0, 2))
     with Image.open(tiny / "faces" / "database" / "ana.png") as image:
@@ -163,12 +171,13 @@ def test_a_tiny_build_writes_the_expected_files(tiny) -> None:
 
 def test_the_loader_reads_a_tiny_build(tiny) -> None:
     with pytest.raises(paths.AssetError, match="make data"):
-        loader.identities("train")
+        loader.identities("heldout")
     update_manifest(face_ids.build(tiny), "make data")
-    assert loader.identities("train") == ["t0000", "t0001"]
+    assert loader.identities("heldout") == ["h0000", "h0001"]
     image_paths, ids = loader.pictures("heldout")
-    assert ids == ["h0000"] * 3 and [p.rsplit("/", 1)[1] for p in image_paths] == ["0.png", "1.png", "2.png"]
-    assert loader.identity_paths("train", "t0001")[1].endswith("faces/train/t0001/1.png")
+    assert ids == ["h0000"] * 3 + ["h0001"] * 3
+    assert [p.rsplit("/", 1)[1] for p in image_paths] == ["0.png", "1.png", "2.png"] * 2
+    assert loader.identity_paths("heldout", "h0001")[1].endswith("faces/heldout/h0001/1.png")
     database = loader.database_paths()
     assert list(database) == ["ana", "bruno"]
     camera = loader.camera_pictures()
@@ -176,8 +185,9 @@ def test_the_loader_reads_a_tiny_build(tiny) -> None:
     pictures = loader.load_images([database["ana"], camera[0][0]])
     assert pictures.shape == (2, 96, 96, 3) and pictures.dtype == np.uint8
     np.testing.assert_array_equal(pictures[0], np.asarray(Image.open(database["ana"]).convert("RGB")))
-    with pytest.raises(ValueError, match="Unknown split"):
-        loader.pictures("test")
+    for split in ("test", "train"):  # the training people are not stored
+        with pytest.raises(ValueError, match="Unknown split"):
+            loader.pictures(split)
     (tiny / "faces" / "database" / "bruno.png").unlink()
     with pytest.raises(paths.AssetError, match="bruno.png"):
         loader.database_paths()
@@ -185,7 +195,33 @@ def test_the_loader_reads_a_tiny_build(tiny) -> None:
 
 def test_loader_constants_match_the_generator() -> None:
     assert loader.NAME == face_ids.NAME
-    assert loader.SPLITS == tuple(face_ids.SPLITS)
+    assert loader.SPLITS == face_ids.SHIPPED_SPLITS and "train" not in loader.SPLITS
     assert loader.IMAGE_SIZE == (face_ids.SIZE, face_ids.SIZE)
     assert loader.UNKNOWN == face_ids.UNKNOWN
     assert loader.LABELS_FILE == f"{face_ids.NAME}/camera/{face_ids.LABELS_FILE}"
+
+
+# --- the shipped files ---------------------------------------------------------------------------
+
+
+def test_the_shipped_files_regenerate_byte_for_byte() -> None:
+    """A sample of data/faces/ (checked against the manifest) is exactly what the generator draws."""
+    heldout = paths.asset("faces/heldout/h0123/5.png").read_bytes()
+    assert heldout == face_ids.stored_png(face_ids.picture("heldout", 123, 5))
+    database = paths.asset("faces/database/kira.png").read_bytes()
+    assert database == face_ids.stored_png(face_ids.database_picture("kira"))
+    position, (_, index, k) = 7, face_ids.camera_plan()[7]
+    camera = paths.asset(f"faces/camera/{face_ids.camera_file(position)}").read_bytes()
+    assert camera == face_ids.stored_png(face_ids.camera_picture(index, k))
+    assert paths.asset(loader.LABELS_FILE).read_bytes() == face_ids.labels_csv()
+
+
+def test_the_shipped_dataset_has_every_heldout_person_and_no_train_folder() -> None:
+    people, per_person, _ = face_ids.SPLITS["heldout"]
+    listed = [key for key in paths.manifest() if key.startswith("faces/")]
+    assert not [key for key in listed if key.startswith("faces/train/")], "train people are drawn, not stored"
+    assert sum(key.startswith("faces/heldout/") for key in listed) == people * per_person
+    assert sum(key.startswith("faces/database/") for key in listed) == len(face_ids.DATABASE)
+    camera = len(face_ids.DATABASE) * face_ids.CAMERA_PER_PERSON + face_ids.STRANGERS
+    assert sum(key.startswith("faces/camera/") for key in listed) == camera + 1  # and labels.csv
+    assert sum(paths.manifest()[key]["size"] for key in listed) < 6e6, "the faces should stay small"

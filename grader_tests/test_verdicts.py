@@ -14,6 +14,7 @@ from course_tools.classroom import all_variants
 from course_tools.layout import generate_release, make_course_dir
 from course_tools.parallel import autograde_parallel
 from course_tools.registry import assignments
+from course_tools.report import grade_table
 from course_tools.submissions import fill, read_fixture, solution_cells, standard_variants, write_submission
 from course_tools.verdicts.probe import decode, encode
 from course_tools.verdicts.spec import Call, Check
@@ -40,6 +41,31 @@ def test_judge_reads_answers_only_as_numbers() -> None:
     assert verdicts.judge([check], reference, right)[0].passed
     for response in (wrong, shaped, forged, {}):
         assert not verdicts.judge([check], reference, response)[0].passed
+
+
+def test_a_call_that_never_returns_costs_only_its_own_check() -> None:
+    """The looping function is stopped once and not run again; the others are still answered,
+    and a check that nbgrader gave no points is not run at all."""
+    defs = "def double(x):\n    return 2 * x\n\ndef spin(x):\n    while True:\n        pass\n"
+    solution = {"nbgrader": {"solution": True, "grade_id": "defs"}}
+    notebook = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_code_cell("import numpy as np"), nbformat.v4.new_code_cell(defs, metadata=solution)]
+    )
+    checks = [
+        Check("test_spin", [Call("spin", (1.0,)), Call("spin", (2.0,))]),
+        Check("test_double", [Call("double", (np.arange(3.0),))]),
+        Check("test_unpaid", [Call("spin", (3.0,))]),
+    ]
+    paid = {"test_spin", "test_double"}
+    request = verdicts.request_for(notebook, notebook, verdicts.Plan(checks), paid)
+    response, failure = verdicts.probe(request, timeout=60, call_seconds=2)
+    assert not failure, failure
+    assert "past the time limit" in response["results"]["test_spin/0"]["error"]
+    assert "an earlier call" in response["results"]["test_spin/1"]["error"]
+    assert "test_unpaid/0" not in response["results"]
+    reference = {"double": lambda x: 2 * x, "spin": lambda x: x}
+    outcome = {v.test: v.passed for v in verdicts.judge(checks, reference, response, paid)}
+    assert outcome == {"test_spin": False, "test_double": True, "test_unpaid": False}
 
 
 @pytest.mark.slow
@@ -112,3 +138,5 @@ def test_cheats_score_zero_in_a_graded_class(tmp_path) -> None:
     assert earned == dict.fromkeys(earned, 0.0), earned
     for name in ("checks_disabled", "numpy_comparisons_patched"):
         assert sum(note.startswith("FLAGGED") for note in results[name].notes) == len(results[name].cells), name
+    table = grade_table(list(results.values()))
+    assert "trusted checks did not" in table and "checks_disabled / w1a1" in table

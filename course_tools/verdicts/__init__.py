@@ -30,7 +30,7 @@ import nbformat
 from nbgrader.api import Gradebook, MissingEntry
 
 from .. import confinement
-from .probe import decode
+from .probe import CALL_SECONDS, decode
 from .spec import Call, Check, as_float, encode_input, expected_answer, same
 
 PROBE_SECONDS = 600  # the whole probe of one submission
@@ -48,7 +48,7 @@ class Plan:
     """An assignment's trusted checks, with the code its functions need around them."""
 
     checks: list[Check]
-    setup: tuple[str, ...] = ()  # grade_ids of locked cells to run before the student's cells
+    setup: tuple[str, ...] = ()  # cells to run before the student's: grade_ids, or how their source starts
     prelude: str = ""  # trusted code run after the student's cells (small stand-ins for big globals)
 
 
@@ -79,19 +79,25 @@ def _trusted_cells(source, setup: tuple[str, ...]) -> list[tuple[str, str]]:
     """The instructor's imports cell and named set-up cells: run before the student's code."""
     cells = _code_cells(source)
     chosen = [("imports", cells[0].source)]
-    chosen += [(_nbgrader(c)["grade_id"], c.source) for c in cells[1:] if _nbgrader(c).get("grade_id") in setup]
+    for cell in cells[1:]:
+        grade_id = _nbgrader(cell).get("grade_id")
+        if grade_id in setup or any(cell.source.startswith(start) for start in setup):
+            chosen.append((grade_id or cell.source.split("(")[0], cell.source))
     return chosen
 
 
-def request_for(source, submitted, plan: Plan) -> dict:
-    """The probe's request: trusted set-up, the student's solution cells, and every call twice when
-    it has callees (as written, and with the reference callees)."""
+def request_for(source, submitted, plan: Plan, tests: set[str] | None = None) -> dict:
+    """The probe's request: trusted set-up, the student's solution cells, and the calls of the
+    checks of ``tests`` (all by default), twice when a call has callees (as written, and with the
+    reference callees)."""
     references = _solutions(source)
     students = _solutions(submitted)
     cells = _trusted_cells(source, plan.setup) + [(g, students[g]) for g in references if g in students]
     cells += [("prelude", plan.prelude)] if plan.prelude else []
     calls = []
     for check in plan.checks:
+        if tests is not None and check.test not in tests:
+            continue
         for index, call in enumerate(check.calls):
             encoded = _encoded_call(call)
             calls.append({"id": f"{check.test}/{index}", **encoded})
@@ -118,8 +124,9 @@ def reference_namespace(source, plan: Plan) -> dict:
     return namespace
 
 
-def judge(checks: list[Check], reference: dict, response: dict) -> list[Verdict]:
-    """Compare the probe's answers with the reference's, test cell by test cell, in order.
+def judge(checks: list[Check], reference: dict, response: dict, tests: set[str] | None = None) -> list[Verdict]:
+    """Compare the probe's answers with the reference's, test cell by test cell, in order (only
+    the checks of ``tests``, if given: the others fail unexamined).
 
     A call whose callees' own checks failed is judged on its run with the reference callees, so
     one mistake costs only its own function's points.
@@ -127,6 +134,9 @@ def judge(checks: list[Check], reference: dict, response: dict) -> list[Verdict]
     results = response.get("results", {})
     verdicts: dict[str, Verdict] = {}
     for check in checks:
+        if tests is not None and check.test not in tests:
+            verdicts[check.test] = Verdict(check.test, False, "not checked: no points in the notebook")
+            continue
         problem = ""
         for index, call in enumerate(check.calls):
             callees_ok = all(verdicts.get(f"test_{name}", Verdict("", True)).passed for name in call.callees)
@@ -150,27 +160,55 @@ def judge(checks: list[Check], reference: dict, response: dict) -> list[Verdict]
     return list(verdicts.values())
 
 
-def probe(request: dict, timeout: float = PROBE_SECONDS) -> tuple[dict, str]:
-    """Run the probe on ``request`` in the grading sandbox: its response, or {} and why it failed."""
+def _read_response(path: Path) -> dict:
+    """The probe's answers so far (JSON lines; an unreadable line is skipped, the first answer counts)."""
+    cells: dict = {}
+    results: dict = {}
+    try:
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return {}
+    for line in lines:
+        try:
+            outcome = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(outcome, dict) and isinstance(outcome.get("id"), str):
+            results.setdefault(outcome["id"], outcome)
+        elif isinstance(outcome, dict) and isinstance(outcome.get("cell"), str):
+            cells.setdefault(outcome["cell"], outcome.get("error"))
+    return {"cells": cells, "results": results} if lines else {}
+
+
+def probe(request: dict, timeout: float = PROBE_SECONDS, call_seconds: int = CALL_SECONDS) -> tuple[dict, str]:
+    """Run the probe on ``request`` in the grading sandbox: its answers (those it finished, if it
+    was stopped) and, if it did not end normally, why."""
     workdir = Path(tempfile.mkdtemp(prefix="cnn-probe-"))
     try:
         shutil.copy(Path(__file__).with_name("probe.py"), workdir / "probe.py")
+        request = {**request, "call_seconds": call_seconds}
         (workdir / "request.json").write_text(json.dumps(request), encoding="utf-8")
-        command = [sys.executable, "probe.py", "request.json", "response.json"]
+        command = [sys.executable, "probe.py", "request.json", "response.jsonl"]
         finished = confinement.run_confined(command, workdir, timeout)
+        response = _read_response(workdir / "response.jsonl")
         if finished.returncode is None:
-            return {}, f"the trusted check ran past {timeout:g} s"
-        try:
-            response = json.loads((workdir / "response.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return {}, f"the trusted check's process ended without an answer (exit {finished.returncode})"
-        return (response, "") if isinstance(response, dict) else ({}, "the trusted check's answer is malformed")
+            return response, f"the trusted check ran past {timeout:g} s"
+        if finished.returncode != 0 or not response:
+            return response, f"the trusted check's process ended early (exit {finished.returncode})"
+        return response, ""
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
 
-def verdicts_for(source_path: Path, submitted_path: Path, assignment: str) -> tuple[list[Verdict], str]:
-    """Trusted verdicts for one submitted notebook (empty when the assignment has no checks)."""
+def verdicts_for(
+    source_path: Path,
+    submitted_path: Path,
+    assignment: str,
+    tests: set[str] | None = None,
+    call_seconds: int = CALL_SECONDS,
+) -> tuple[list[Verdict], str]:
+    """Trusted verdicts for one submitted notebook (empty when the assignment has no checks), for
+    the checks of ``tests`` (all by default), each call given ``call_seconds``."""
     plan = checks_for(assignment)
     if plan is None:
         return [], ""
@@ -179,34 +217,48 @@ def verdicts_for(source_path: Path, submitted_path: Path, assignment: str) -> tu
         submitted = nbformat.read(submitted_path, as_version=4)
     except Exception as error:  # not a notebook: nbgrader has already reported it
         return [Verdict(c.test, False, f"unreadable submission ({type(error).__name__})") for c in plan.checks], ""
-    response, failure = probe(request_for(source, submitted, plan))
-    return judge(plan.checks, reference_namespace(source, plan), response), failure
+    response, failure = probe(request_for(source, submitted, plan, tests), call_seconds=call_seconds)
+    return judge(plan.checks, reference_namespace(source, plan), response, tests), failure
 
 
-def enforce(root: Path, assignment: str, student: str) -> list[str]:
+def _scores(root: Path, assignment: str, student: str, notebook: str, tests: list[str]) -> dict[str, float]:
+    scores = {}
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
+        for test in tests:
+            try:
+                scores[test] = float(gradebook.find_grade(test, notebook, assignment, student).auto_score or 0)
+            except MissingEntry:
+                pass
+    return scores
+
+
+def enforce(root: Path, assignment: str, student: str, call_seconds: int = CALL_SECONDS) -> list[str]:
     """Apply the trusted verdicts to the gradebook of the course folder ``root``; notes for the
-    instructor (a failed probe, and every test cell that nbgrader passed but the check failed)."""
-    if checks_for(assignment) is None:
+    instructor (a failed probe, and every test cell that nbgrader passed but the check failed).
+
+    A check can only lower a score, so only the cells that nbgrader gave points are checked."""
+    plan = checks_for(assignment)
+    if plan is None:
         return []
     notes = []
     for source_path in sorted((root / "source" / assignment).glob("*.ipynb")):
         notebook = source_path.stem
+        scores = _scores(root, assignment, student, notebook, [check.test for check in plan.checks])
+        passed = {test for test, score in scores.items() if score > 0}
+        if not passed:
+            continue
         submitted_path = root / "submitted" / student / assignment / source_path.name
-        verdicts, failure = verdicts_for(source_path, submitted_path, assignment)
+        verdicts, failure = verdicts_for(source_path, submitted_path, assignment, passed, call_seconds)
         notes += [f"trusted check: {failure}"] if failure else []
-        failed = [v for v in verdicts if not v.passed]
+        failed = [v for v in verdicts if not v.passed and scores.get(v.test, 0) > 0]
         if not failed:
             continue
         with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
             for verdict in failed:
-                try:
-                    grade = gradebook.find_grade(verdict.test, notebook, assignment, student)
-                except MissingEntry:
-                    continue
-                if (grade.auto_score or 0) > 0:
-                    notes.append(
-                        f"FLAGGED: {verdict.test} passed in the notebook but not the trusted check ({verdict.detail})"
-                    )
-                    grade.auto_score = 0.0
+                grade = gradebook.find_grade(verdict.test, notebook, assignment, student)
+                notes.append(
+                    f"FLAGGED: {verdict.test} passed in the notebook but not the trusted check ({verdict.detail})"
+                )
+                grade.auto_score = 0.0
             gradebook.db.commit()
     return notes

@@ -10,9 +10,11 @@ Request (JSON)::
 
     {"cells": [[name, source], ...],                 # run in order in one namespace; errors are recorded
      "calls": [{"id": ..., "function": name, "args": [...], "kwargs": {...},
-                "replace": {name: source, ...}}]}    # callees swapped for these definitions during the call
+                "replace": {name: source, ...}}],    # callees swapped for these definitions during the call
+     "call_seconds": 60}                             # the time each cell and call may take
 
-Response (JSON): ``{"cells": {name: error or ""}, "results": {id: {"value": ..., "error": ...}}}``.
+Response (JSON lines, written as it goes so that a probe stopped for time keeps what it finished):
+``{"cell": name, "error": ...}`` per cell, then ``{"id": ..., "value": ..., "error": ...}`` per call.
 Values are encoded by :func:`encode`: arrays as ``{"array": base64, "shape": [...]}`` (float64),
 tuples as ``{"tuple": [...]}``, dicts as ``{"dict": [[key, value], ...]}``; an input may also be
 ``{"tensor": array, "dtype": "float32"}``, handed to the function as a TensorFlow tensor, or
@@ -30,7 +32,7 @@ import sys
 
 import numpy as np
 
-CALL_SECONDS = 60  # one call that runs longer is stopped and recorded as an error
+CALL_SECONDS = 60  # by default, one call that runs longer is stopped and recorded as an error
 
 
 def encode(value):
@@ -77,32 +79,41 @@ class _Timeout(Exception):
 
 
 def _alarm(signum, frame):
-    raise _Timeout(f"ran longer than {CALL_SECONDS} s")
+    raise _Timeout("ran past the time limit")
 
 
 def _describe(error: BaseException) -> str:
     return f"{type(error).__name__}: {error}"[:500]
 
 
-def run(request: dict) -> dict:
-    namespace: dict = {"__name__": "__main__"}
-    cells: dict[str, str] = {}
+def _timed(seconds: int, function, *args, **kwargs):
+    """``function(*args, **kwargs)`` with its prints swallowed, stopped after ``seconds``."""
     quiet = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(quiet), contextlib.redirect_stderr(quiet):
+            signal.alarm(seconds)
+            return function(*args, **kwargs)
+    finally:
+        signal.alarm(0)
+
+
+def run(request: dict, answer) -> None:
+    """Run the request's cells and calls, handing each outcome to ``answer`` as soon as it is known."""
+    namespace: dict = {"__name__": "__main__"}
+    seconds = int(request.get("call_seconds", CALL_SECONDS))
     signal.signal(signal.SIGALRM, _alarm)
     for name, source in request["cells"]:
         try:
-            with contextlib.redirect_stdout(quiet), contextlib.redirect_stderr(quiet):
-                signal.alarm(CALL_SECONDS)
-                exec(compile(source, f"<cell {name}>", "exec"), namespace)
-            cells[name] = ""
+            _timed(seconds, exec, compile(source, f"<cell {name}>", "exec"), namespace)
+            answer({"cell": name, "error": ""})
         except BaseException as error:  # a submission may raise anything, SystemExit included
-            cells[name] = _describe(error)
-        finally:
-            signal.alarm(0)
-    results = {}
+            answer({"cell": name, "error": _describe(error)})
+    too_slow: set[str] = set()  # a function that ran out of time once is not given more
     for call in request["calls"]:
         saved = {}
         try:
+            if call["function"] in too_slow and not call.get("replace"):
+                raise _Timeout("an earlier call ran past the time limit")
             replacements = call.get("replace", {})
             scratch: dict = dict(namespace)  # the references call one another, not the student's versions
             for callee, source in replacements.items():
@@ -113,27 +124,29 @@ def run(request: dict) -> dict:
             function = namespace[call["function"]]
             args = [decode(arg, namespace) for arg in call.get("args", [])]
             kwargs = {key: decode(item, namespace) for key, item in call.get("kwargs", {}).items()}
-            with contextlib.redirect_stdout(quiet), contextlib.redirect_stderr(quiet):
-                signal.alarm(CALL_SECONDS)
-                value = function(*args, **kwargs)
-                signal.alarm(0)
-            results[call["id"]] = {"value": encode(value), "error": ""}
+            value = _timed(seconds, function, *args, **kwargs)
+            outcome = {"id": call["id"], "value": encode(value), "error": ""}
         except BaseException as error:
-            signal.alarm(0)
-            results[call["id"]] = {"value": None, "error": _describe(error)}
+            if isinstance(error, _Timeout):
+                too_slow.add(call["function"])
+            outcome = {"id": call["id"], "value": None, "error": _describe(error)}
         finally:
             for callee, original in saved.items():
                 namespace[callee] = original
-    return {"cells": cells, "results": results}
+        answer(outcome)
 
 
 def main(argv: list[str]) -> int:
     request_path, response_path = argv
     with open(request_path, encoding="utf-8") as file:
         request = json.load(file)
-    response = run(request)
-    with open(response_path, "w", encoding="utf-8") as file:
-        json.dump(response, file)
+    with open(response_path, "w", encoding="utf-8") as response:
+
+        def answer(outcome: dict) -> None:
+            response.write(json.dumps(outcome) + "\n")
+            response.flush()
+
+        run(request, answer)
     return 0
 
 

@@ -2,13 +2,14 @@
 
 Every picture is a 96 x 96 RGB PNG of a cartoon person::
 
-    data/faces/train/t0000/0.png ...     training people, several pictures each (one folder per person)
-    data/faces/heldout/h0000/0.png ...   other people, never in train: to measure verification
+    data/faces/heldout/h0000/0.png ...   people the face embedding never saw in training, several
+                                         pictures each (one folder per person): to measure verification
     data/faces/database/ana.png ...      one reference picture of each person the door knows
     data/faces/camera/camera_00.png ...  what the door's camera saw; camera/labels.csv tells who
                                          (a database name, or "unknown" for a stranger)
 
-The pictures are drawn by the course's recipe (``python -m course_tools data --only faces``); this
+The pictures are drawn by the course's recipe (``python -m course_tools data --only faces``); the
+people the embedding was trained on are not stored (its recipe draws them when it trains).  This
 module only finds them, and checks each file against ``data/MANIFEST.json`` (``paths.asset``) so
 that a missing or damaged file stops here with the command that rebuilds it::
 
@@ -29,7 +30,7 @@ from PIL import Image
 from .. import paths
 
 NAME = "faces"
-SPLITS = ("train", "heldout")
+SPLITS = ("heldout",)  # the stored splits (the training people are not stored)
 IMAGE_SIZE = (96, 96)  # (height, width)
 UNKNOWN = "unknown"  # the camera label of someone not in the database
 LABELS_FILE = f"{NAME}/camera/labels.csv"
@@ -62,7 +63,7 @@ def pictures(split: str) -> tuple[list[str], list[str]]:
     """Every picture of ``split`` with the identity it shows, person by person.
 
     Arguments:
-    split -- "train" or "heldout" (people never seen in training)
+    split -- "heldout" (people the face embedding never saw in training)
 
     Returns:
     image_paths -- list of strings, ``.../faces/<split>/<identity>/<k>.png``
@@ -79,7 +80,7 @@ def pictures(split: str) -> tuple[list[str], list[str]]:
 
 
 def identities(split: str) -> list[str]:
-    """The identities (folder names) of ``split``, sorted: ``["t0000", "t0001", ...]``."""
+    """The identities (folder names) of ``split``, sorted: ``["h0000", "h0001", ...]``."""
     _check_split(split)
     return sorted({PurePosixPath(relative).parent.name for relative in _listed(split)})
 

@@ -15,14 +15,19 @@ Pictures are 96 × 96 RGB, drawn at twice that size.  Person ``i`` of a split de
 The files hold :func:`stored_picture`: no pixel noise, ``STORED_COLOURS`` colours, saved as
 palette PNGs (a third of the size of RGB ones; every reader returns RGB).
 
-:func:`build` writes ``faces/``:
+:func:`build` writes ``faces/``, only what the course's notebook and the embedding's evaluation
+read (about 4 MB):
 
-* ``train/<id>/<k>.png`` and ``heldout/<id>/<k>.png``: ``SPLITS`` (people × pictures each); the
-  held-out people (never in train) measure how well an embedding tells new people apart;
+* ``heldout/<id>/<k>.png``: ``SPLITS["heldout"]`` (people × pictures each); these people are in no
+  training set, and measure how well an embedding tells new people apart;
 * ``database/<name>.png``: one passport-like picture (frontal, calm, plain backdrop) of each of the
   ``DATABASE`` people, who are in neither split;
 * ``camera/<file>.png`` and ``camera/labels.csv`` (``file,identity``): new pictures of each
   database person and of strangers (``unknown``), in an order that does not give them away.
+
+The ``train`` people are not stored: the embedding's recipe (``python -m course_tools pretrain
+face_embedding``) draws as many of them as it wants with :func:`stored_picture` (or
+:func:`picture`, with pixel noise), the same pictures on every machine.
 """
 
 from __future__ import annotations
@@ -42,7 +47,8 @@ from .storage import write_atomically
 
 NAME = "faces"
 SIZE = 96  # side of every picture, in pixels
-SPLITS = {"train": (2000, 8, 4101), "heldout": (300, 8, 4102)}  # split: (people, pictures each, seed)
+SPLITS = {"train": (3000, 8, 4101), "heldout": (300, 8, 4102)}  # split: (people, pictures each, seed)
+SHIPPED_SPLITS = ("heldout",)  # the splits build() writes; train people are drawn when needed
 PREFIX = {"train": "t", "heldout": "h"}  # identity ids: t0000, t0001, ... and h0000, ...
 PEOPLE_SEED = 4103  # the database people and the strangers (in no split)
 CAMERA_SEED = 4104  # the order of the camera pictures
@@ -442,12 +448,16 @@ def labels_csv() -> bytes:
 
 
 def build(out_dir: Path) -> list[Path]:
-    """Write ``<out_dir>/faces/{train,heldout,database,camera}/`` and return the written paths."""
+    """Write ``<out_dir>/faces/{heldout,database,camera}/`` and return the written paths.
+
+    Folders of the splits that are not shipped (``train``), left by an older build, are removed.
+    """
     root = Path(out_dir) / NAME
     for folder in (*SPLITS, "database", "camera"):
         shutil.rmtree(root / folder, ignore_errors=True)  # no stale pictures of a larger build
     written = []
-    for split, (n, per_person, _) in SPLITS.items():
+    for split in SHIPPED_SPLITS:
+        n, per_person, _ = SPLITS[split]
         for i in range(n):
             folder = root / split / identity_id(split, i)
             for k in range(per_person):
