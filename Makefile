@@ -58,12 +58,11 @@ format: $(DEV_STAMP)
 	$(BIN)/ruff format shared_utils course_tools grader_tests
 	$(BIN)/ruff check --fix .
 
-# loadgroup: the tests that share one graded class (xdist_group) run on one worker.
 test: lint
-	$(PY) -m pytest -n $(JOBS) --dist loadgroup grader_tests
+	$(PY) -m pytest -n $(JOBS) --dist load grader_tests
 
 test-fast: lint
-	$(PY) -m pytest -n $(JOBS) --dist loadgroup -m "not slow" grader_tests
+	$(PY) -m pytest -n $(JOBS) --dist load -m "not slow" grader_tests
 
 bench: $(STAMP)
 	$(PY) -m course_tools bench

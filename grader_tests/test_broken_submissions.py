@@ -21,8 +21,7 @@ from course_tools.layout import assignments, generate_release, make_course_dir
 from course_tools.submissions import fill, graded_cells, solution_cells, write_submission
 from shared_utils.paths import REPO_ROOT
 
-# One worker grades the class once for all the tests below (see `--dist loadgroup` in the Makefile).
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("broken_class")]
+pytestmark = pytest.mark.slow
 
 ASSIGNMENT = assignments()[0]  # the numpy assignment: no TensorFlow, so the class grades quickly
 TIMEOUT = 20
@@ -47,8 +46,8 @@ def _cell_id(notebook, grade_id: str) -> int:
     return next(i for i, c in enumerate(notebook.cells) if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
 
 
-@pytest.fixture(scope="module")
-def graded_class(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, grading.Result], dict, dict]:
+def grade_broken_class(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, grading.Result], dict, dict]:
+    """The class above, graded once: its results, the test cells' points, and where it lies."""
     root = make_course_dir(tmp_path_factory.mktemp("broken-class"), [ASSIGNMENT])
     release_dir = generate_release(root, ASSIGNMENT)
     release = nbformat.read(release_dir / f"{ASSIGNMENT.notebook_name}.ipynb", as_version=4)
@@ -83,7 +82,7 @@ def _full(result: grading.Result) -> bool:
     return result.status == "graded" and result.score == result.max_score > 0
 
 
-def test_the_rest_of_the_class_is_graded(graded_class) -> None:
+def the_rest_of_the_class_is_graded(graded_class) -> None:
     """After a loop that never ends and a kernel that dies, the next submissions get their grades."""
     results, _, _ = graded_class
     assert list(results)[:2] == ["loops_forever", "exits_python"]
@@ -91,7 +90,7 @@ def test_the_rest_of_the_class_is_graded(graded_class) -> None:
     assert results["edited_test_cell"].status == "graded"
 
 
-def test_infinite_loop_loses_only_its_test(graded_class) -> None:
+def infinite_loop_loses_only_its_test(graded_class) -> None:
     results, tests, names = graded_class
     result = results["loops_forever"]
     assert result.status == "graded", result.log[-3000:]
@@ -101,20 +100,20 @@ def test_infinite_loop_loses_only_its_test(graded_class) -> None:
     assert result.score == sum(tests.values()) - tests[f"test_{names['last']}"]
 
 
-def test_exiting_python_is_reported_as_a_failure(graded_class) -> None:
+def exiting_python_is_reported_as_a_failure(graded_class) -> None:
     result = graded_class[0]["exits_python"]
     assert result.status == "failed"
     assert "kernel died" in result.reason
     assert result.score is None
 
 
-def test_deleted_test_cell_is_restored_and_graded(graded_class) -> None:
+def deleted_test_cell_is_restored_and_graded(graded_class) -> None:
     result = graded_class[0]["deleted_test_cell"]
     assert _full(result), result.log[-3000:]
     assert "a deleted test cell was restored and graded" in result.notes
 
 
-def test_edited_test_cell_is_overwritten_by_the_original(graded_class) -> None:
+def edited_test_cell_is_overwritten_by_the_original(graded_class) -> None:
     results, tests, names = graded_class
     result = results["edited_test_cell"]
     assert result.status == "graded"
@@ -122,21 +121,22 @@ def test_edited_test_cell_is_overwritten_by_the_original(graded_class) -> None:
     assert result.score < result.max_score
 
 
-def test_invalid_json_is_reported_as_a_failure(graded_class) -> None:
+def invalid_json_is_reported_as_a_failure(graded_class) -> None:
     result = graded_class[0]["invalid_json"]
     assert result.status == "failed"
     assert "not a valid notebook file" in result.reason
 
 
-def test_failures_are_spelled_out_in_the_grade_table(graded_class) -> None:
+def failures_are_spelled_out_in_the_grade_table(graded_class) -> None:
     from course_tools.report import grade_table
 
     table = grade_table(list(graded_class[0].values()))
     assert "FAILED exits_python" in table and "FAILED invalid_json" in table
 
 
-@pytest.mark.skipif(confinement.bwrap_binary() is None, reason="bubblewrap does not run on this machine")
-def test_a_submission_cannot_read_source_write_the_gradebook_or_outlive_its_grading(graded_class) -> None:
+def a_submission_cannot_read_source_write_the_gradebook_or_outlive_its_grading(graded_class) -> None:
+    if confinement.bwrap_binary() is None:
+        return  # bubblewrap does not run on this machine: nothing is confined (grading warns)
     results, _, names = graded_class
     result = results["spy"]
     assert _full(result), result.log[-3000:]  # its functions are right: confinement costs it nothing
@@ -150,3 +150,27 @@ def test_a_submission_cannot_read_source_write_the_gradebook_or_outlive_its_grad
     assert SPY_MARK.encode() not in (names["root"] / "gradebook.db").read_bytes()
     running = subprocess.run(["pgrep", "-f", SPY_MARK], capture_output=True, text=True)
     assert running.stdout.strip() == "", "a process the submission started outlived its grading"
+
+
+OUTCOMES = [
+    the_rest_of_the_class_is_graded,
+    infinite_loop_loses_only_its_test,
+    exiting_python_is_reported_as_a_failure,
+    deleted_test_cell_is_restored_and_graded,
+    edited_test_cell_is_overwritten_by_the_original,
+    invalid_json_is_reported_as_a_failure,
+    failures_are_spelled_out_in_the_grade_table,
+    a_submission_cannot_read_source_write_the_gradebook_or_outlive_its_grading,
+]
+
+
+def test_broken_submissions_get_their_documented_outcomes(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """One class, graded once (a test per outcome would grade it again on every xdist worker)."""
+    graded = grade_broken_class(tmp_path_factory)
+    problems = []
+    for outcome in OUTCOMES:
+        try:
+            outcome(graded)
+        except AssertionError as error:
+            problems.append(f"{outcome.__name__}: {error}")
+    assert not problems, "\n\n".join(problems)

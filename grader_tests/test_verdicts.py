@@ -15,7 +15,7 @@ from course_tools.layout import generate_release, make_course_dir
 from course_tools.parallel import autograde_parallel
 from course_tools.registry import assignments
 from course_tools.report import grade_table
-from course_tools.submissions import fill, read_fixture, solution_cells, standard_variants, write_submission
+from course_tools.submissions import fill, read_fixture, solution_cells, write_submission
 from course_tools.verdicts.probe import decode, encode
 from course_tools.verdicts.spec import Call, Check
 
@@ -71,9 +71,9 @@ def test_a_call_that_never_returns_costs_only_its_own_check() -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize("checked", CHECKED, ids=lambda a: a.name)
 def test_trusted_verdicts_agree_with_every_fixture(checked) -> None:
-    """Each fixture fails exactly the checks of the test cells it must lose (one mistake, charged
-    once, outside the kernel too); alternative correct ones fail none.  (The solution, blank and
-    partial submissions go through the trusted checks in every end-to-end grading test.)"""
+    """The solution, blank and partial submissions and each fixture fail exactly the checks of the
+    test cells they must lose (one mistake, charged once, outside the kernel too); alternative
+    correct ones fail none.  (The fixtures are trusted code, so they share one probe process.)"""
     assignment = checked
     source = nbformat.read(assignment.source_notebook, as_version=4)
     release = nbformat.read(assignment.release_notebook, as_version=4)
@@ -81,8 +81,9 @@ def test_trusted_verdicts_agree_with_every_fixture(checked) -> None:
     covered = {check.test for check in plan.checks}
     reference = verdicts.reference_namespace(source, plan)
     problems = []
-    for variant in all_variants(assignment)[len(standard_variants(source, release)) :]:
-        response, failure = verdicts.probe(verdicts.request_for(source, fill(release, variant.cells), plan))
+    variants = all_variants(assignment)
+    requests = [verdicts.request_for(source, fill(release, variant.cells), plan) for variant in variants]
+    for variant, (response, failure) in zip(variants, verdicts.probe_many(requests), strict=True):
         failed = {v.test: v.detail for v in verdicts.judge(plan.checks, reference, response) if not v.passed}
         if failure or set(failed) != variant.lost & covered:
             problems.append(f"{variant.name}: failed {failed} {failure}, expected {sorted(variant.lost & covered)}")
@@ -106,15 +107,20 @@ def _cheats(assignment, first_cell: str) -> dict[str, dict[str, str]]:
 @pytest.mark.slow
 @pytest.mark.parametrize("checked", [a for a in CHECKED if (CHEATS / f"{a.name}.py").exists()], ids=lambda a: a.name)
 def test_no_cheat_passes_a_trusted_check(checked) -> None:
-    """Every cheat fails every trusted check, so it scores 0 whatever happened in its kernel."""
+    """Every cheat fails every trusted check, so it scores 0 whatever happened in its kernel.
+
+    The cheats share one probe process here, to keep the suite fast: one that changed the process
+    could only make the later ones fail harder.  Each is graded in a process of its own in
+    test_cheats_score_zero_in_a_graded_class, as a class is."""
     assignment = checked
     source = nbformat.read(assignment.source_notebook, as_version=4)
     release = nbformat.read(assignment.release_notebook, as_version=4)
     plan = verdicts.checks_for(assignment.name)
     reference = verdicts.reference_namespace(source, plan)
+    cheats = _cheats(assignment, next(iter(solution_cells(source))))
+    requests = [verdicts.request_for(source, fill(release, cells), plan) for cells in cheats.values()]
     passed = {}
-    for name, cells in _cheats(assignment, next(iter(solution_cells(source)))).items():
-        response, _ = verdicts.probe(verdicts.request_for(source, fill(release, cells), plan))
+    for name, (response, _) in zip(cheats, verdicts.probe_many(requests), strict=True):
         passed[name] = [v.test for v in verdicts.judge(plan.checks, reference, response) if v.passed]
     assert passed == dict.fromkeys(passed, []), passed
 

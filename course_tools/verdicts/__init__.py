@@ -160,44 +160,58 @@ def judge(checks: list[Check], reference: dict, response: dict, tests: set[str] 
     return list(verdicts.values())
 
 
-def _read_response(path: Path) -> dict:
-    """The probe's answers so far (JSON lines; an unreadable line is skipped, the first answer counts)."""
-    cells: dict = {}
-    results: dict = {}
+def _read_responses(path: Path, count: int) -> list[dict]:
+    """The probe's answers so far, per request (JSON lines; an unreadable line is skipped, the
+    first answer to a call counts)."""
+    responses: list[dict] = [{} for _ in range(count)]
     try:
         lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
     except OSError:
-        return {}
+        return responses
     for line in lines:
         try:
             outcome = json.loads(line)
-        except ValueError:
+            response = responses[outcome["submission"]]
+        except (ValueError, TypeError, KeyError, IndexError):
             continue
-        if isinstance(outcome, dict) and isinstance(outcome.get("id"), str):
-            results.setdefault(outcome["id"], outcome)
-        elif isinstance(outcome, dict) and isinstance(outcome.get("cell"), str):
-            cells.setdefault(outcome["cell"], outcome.get("error"))
-    return {"cells": cells, "results": results} if lines else {}
+        response.setdefault("cells", {})
+        response.setdefault("results", {})
+        if isinstance(outcome.get("id"), str):
+            response["results"].setdefault(outcome["id"], outcome)
+        elif isinstance(outcome.get("cell"), str):
+            response["cells"].setdefault(outcome["cell"], outcome.get("error"))
+    return responses
 
 
-def probe(request: dict, timeout: float = PROBE_SECONDS, call_seconds: int = CALL_SECONDS) -> tuple[dict, str]:
-    """Run the probe on ``request`` in the grading sandbox: its answers (those it finished, if it
-    was stopped) and, if it did not end normally, why."""
+def probe_many(
+    requests: list[dict], timeout: float = PROBE_SECONDS, call_seconds: int = CALL_SECONDS
+) -> list[tuple[dict, str]]:
+    """Run the probe on ``requests`` in one process in the grading sandbox (trusted submissions
+    only, e.g. the course's fixtures: a submission could change what the next one sees): for each,
+    its answers (those it finished, if the process was stopped) and, if it did not end normally, why."""
     workdir = Path(tempfile.mkdtemp(prefix="cnn-probe-"))
     try:
         shutil.copy(Path(__file__).with_name("probe.py"), workdir / "probe.py")
-        request = {**request, "call_seconds": call_seconds}
-        (workdir / "request.json").write_text(json.dumps(request), encoding="utf-8")
+        batch = [{**request, "call_seconds": call_seconds} for request in requests]
+        (workdir / "request.json").write_text(json.dumps({"batch": batch}), encoding="utf-8")
         command = [sys.executable, "probe.py", "request.json", "response.jsonl"]
         finished = confinement.run_confined(command, workdir, timeout)
-        response = _read_response(workdir / "response.jsonl")
+        responses = _read_responses(workdir / "response.jsonl", len(requests))
+        failure = ""
         if finished.returncode is None:
-            return response, f"the trusted check ran past {timeout:g} s"
-        if finished.returncode != 0 or not response:
-            return response, f"the trusted check's process ended early (exit {finished.returncode})"
-        return response, ""
+            failure = f"the trusted check ran past {timeout:g} s"
+        elif finished.returncode != 0:
+            failure = f"the trusted check's process ended early (exit {finished.returncode})"
+        return [
+            (response, failure or ("" if response else "the trusted check gave no answer")) for response in responses
+        ]
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def probe(request: dict, timeout: float = PROBE_SECONDS, call_seconds: int = CALL_SECONDS) -> tuple[dict, str]:
+    """Run the probe on one submission's ``request`` in a process of its own (see probe_many)."""
+    return probe_many([request], timeout, call_seconds)[0]
 
 
 def verdicts_for(

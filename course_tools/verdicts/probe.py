@@ -13,7 +13,11 @@ Request (JSON)::
                 "replace": {name: source, ...}}],    # callees swapped for these definitions during the call
      "call_seconds": 60}                             # the time each cell and call may take
 
-Response (JSON lines, written as it goes so that a probe stopped for time keeps what it finished):
+Several requests may share one process (``{"batch": [request, ...]}``: the course's own fixtures,
+proven in one go; a student's submission always has a process of its own).
+
+Response (JSON lines, written as it goes so that a probe stopped for time keeps what it finished;
+each line also carries ``"submission"``, the index of its request in the batch):
 ``{"cell": name, "error": ...}`` per cell, then ``{"id": ..., "value": ..., "error": ...}`` per call.
 Values are encoded by :func:`encode`: arrays as ``{"array": base64, "shape": [...]}`` (float64),
 tuples as ``{"tuple": [...]}``, dicts as ``{"dict": [[key, value], ...]}``; an input may also be
@@ -137,16 +141,19 @@ def run(request: dict, answer) -> None:
 
 
 def main(argv: list[str]) -> int:
+    """``probe.py REQUEST RESPONSE``: REQUEST holds ``{"batch": [request, ...]}``; every answer line
+    carries the index of its request as ``"submission"``."""
     request_path, response_path = argv
     with open(request_path, encoding="utf-8") as file:
-        request = json.load(file)
+        batch = json.load(file)["batch"]
     with open(response_path, "w", encoding="utf-8") as response:
+        for index, request in enumerate(batch):
 
-        def answer(outcome: dict) -> None:
-            response.write(json.dumps(outcome) + "\n")
-            response.flush()
+            def answer(outcome: dict, index: int = index) -> None:
+                response.write(json.dumps({"submission": index, **outcome}) + "\n")
+                response.flush()
 
-        run(request, answer)
+            run(request, answer)
     return 0
 
 
