@@ -59,7 +59,7 @@ format: $(DEV_STAMP)
 	$(BIN)/ruff check --fix .
 
 test: lint
-	$(PY) -m pytest -n $(JOBS) --dist load grader_tests
+	$(PY) -m pytest -n $(JOBS) --dist load --maxschedchunk 2 grader_tests
 
 test-fast: lint
 	$(PY) -m pytest -n $(JOBS) --dist load -m "not slow" grader_tests

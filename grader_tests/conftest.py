@@ -14,17 +14,19 @@ ASSIGNMENTS = assignments()
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Run the long tests first, the latest assignments (the heaviest) first among them.
+    """Run the long tests first: the whole-class ones, then the latest assignments (the heaviest).
 
     With two workers, a long test that starts last leaves the other core idle until it ends; started
-    first, it overlaps with the many short ones.
+    first, it overlaps with the many short ones (the Makefile's ``--maxschedchunk 2`` hands tests out
+    two at a time, so that each worker takes the next long one when it is free).
     """
     order = {a.name: i for i, a in enumerate(ASSIGNMENTS)}
 
     def cost_rank(item: pytest.Item) -> tuple[bool, int]:
         callspec = getattr(item, "callspec", None)
-        assignment = callspec.params.get("assignment") if callspec else None
-        return item.get_closest_marker("slow") is None, -order.get(getattr(assignment, "name", ""), -1)
+        names = [getattr(value, "name", None) for value in (callspec.params.values() if callspec else ())]
+        ranks = [order[name] for name in names if name in order]
+        return item.get_closest_marker("slow") is None, -(max(ranks) if ranks else len(ASSIGNMENTS))
 
     items.sort(key=cost_rank)
 
