@@ -28,25 +28,36 @@ import shutil
 import signal
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from shared_utils.paths import REPO_ROOT
 
+from . import control_groups
+
 KERNEL_NAME = "course-confined"
 # What a student has: the package the notebooks import, the data, the released notebooks.
 STUDENT_FOLDERS = ("shared_utils", "data", "release")
+# What nbgrader_main logs when a notebook printed more than GradingLimits.output_mb.
+OUTPUT_LIMIT_MARK = "COURSE-GRADING: output limit reached"
+
+
+def _setting(name: str, default: float) -> float:
+    return float(os.environ.get(f"COURSE_GRADING_{name}", default))
 
 
 @dataclass(frozen=True)
 class GradingLimits:
-    """Per-kernel limits (environment variables override them, for a big machine)."""
+    """Limits on one submission's grading, read when made: ``COURSE_GRADING_<FIELD>`` environment
+    variables (e.g. ``COURSE_GRADING_MEMORY_GB=24``) override them, for a big machine or a test."""
 
-    memory_gb: float = float(os.environ.get("COURSE_GRADING_MEMORY_GB", 12))  # address space
-    processes: int = int(os.environ.get("COURSE_GRADING_PROCESSES", 512))  # beyond those running now
-    file_mb: int = int(os.environ.get("COURSE_GRADING_FILE_MB", 512))  # the largest file it may write
-    scratch_mb: int = int(os.environ.get("COURSE_GRADING_SCRATCH_MB", 512))  # each private /tmp-like folder
-    cpu_seconds: int = int(os.environ.get("COURSE_GRADING_CPU_SECONDS", 3600))  # CPU time of the kernel
+    memory_gb: float = field(default_factory=lambda: _setting("MEMORY_GB", 12))  # per process, and in all
+    processes: int = field(default_factory=lambda: int(_setting("PROCESSES", 512)))  # it may start
+    file_mb: int = field(default_factory=lambda: int(_setting("FILE_MB", 512)))  # the largest file it may write
+    scratch_mb: int = field(default_factory=lambda: int(_setting("SCRATCH_MB", 512)))  # each folder it may write
+    cpu_seconds: int = field(default_factory=lambda: int(_setting("CPU_SECONDS", 3600)))  # of each process
+    output_mb: float = field(default_factory=lambda: _setting("OUTPUT_MB", 20))  # printed by all its cells
+    wall_seconds: int = field(default_factory=lambda: int(_setting("WALL_SECONDS", 1800)))  # the whole grading
 
 
 def bwrap_binary(check: bool = True) -> str | None:
@@ -106,30 +117,42 @@ def _course_root(start: Path) -> Path | None:
 
 
 def sandbox_command(
-    binary: str, kernel: list[str], workdir: Path, connection_file: Path | None, limits: GradingLimits
+    binary: str, kernel: list[str], workdir: Path, writable_files: list[Path], limits: GradingLimits
 ) -> list[str]:
-    """The bwrap command line that runs ``kernel`` (or any command) confined, with ``workdir`` writable."""
+    """The bwrap command line that runs ``kernel`` (or any command) confined in ``workdir``.
+
+    ``workdir`` becomes a private, size-limited folder that shows the files already there read-only
+    and keeps what the submission writes only while it runs (a disk filler fills its quota, not the
+    disk); only ``writable_files`` (the kernel's connection file, the probe's answers) are written
+    through to the real file system.
+    """
     hidden = [Path("/tmp"), Path.home(), REPO_ROOT]
     course = _course_root(workdir)
     if course is not None:
         hidden.append(course)
+    scratch = ["--size", str(limits.scratch_mb * 2**20), "--tmpfs"]
     command = [binary, "--die-with-parent", "--unshare-pid", "--unshare-user", "--unshare-ipc"]
     command += ["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]
     for folder in sorted({p.resolve() for p in hidden if p.exists()}, key=lambda p: len(p.parts)):
-        command += ["--size", str(limits.scratch_mb * 2**20), "--tmpfs", str(folder)]
+        command += [*scratch, str(folder)]
     # The virtual environment and the Python it was made from (which may live in the home folder).
     interpreters = [Path(sys.prefix).resolve(), Path(sys.base_prefix).resolve()]
     visible = [REPO_ROOT / name for name in STUDENT_FOLDERS] + interpreters
     for folder in visible:
         if folder.exists():
             command += ["--ro-bind", str(folder.resolve()), str(folder.resolve())]
-    if connection_file is not None:
-        command += ["--bind", str(connection_file), str(connection_file)]  # the kernel writes its ports there
-    command += ["--bind", str(workdir), str(workdir), "--chdir", str(workdir)]
+    writable = {Path(path).resolve() for path in writable_files}
+    command += [*scratch, str(workdir)]
+    for entry in sorted(workdir.iterdir()):
+        if entry.resolve() not in writable:
+            command += ["--ro-bind", str(entry), str(entry)]
+    for path in sorted(writable):
+        command += ["--bind", str(path), str(path)]
+    command += ["--chdir", str(workdir)]
     command += ["--setenv", "HOME", str(Path.home()), "--setenv", "MPLCONFIGDIR", "/tmp/matplotlib"]
     # ipykernel quits when its parent's process id changes, which it seems to do from inside the new
     # process namespace; --die-with-parent ends the sandbox with nbgrader instead.
-    command += ["--unsetenv", "JPY_PARENT_PID"]
+    command += ["--unsetenv", "JPY_PARENT_PID", "--unsetenv", control_groups.ENV_VAR]
     return command + ["--", *kernel]
 
 
@@ -157,14 +180,27 @@ def _apply_limits(limits: GradingLimits) -> None:
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 
-def run_confined(command: list[str], workdir: Path, timeout: float) -> subprocess.CompletedProcess:
+def run_confined(
+    command: list[str], workdir: Path, timeout: float, writable_files: tuple[str, ...] = ()
+) -> subprocess.CompletedProcess:
     """Run a command sandboxed like a grading kernel (unconfined, with the same limits, where no
-    sandbox is available), with ``workdir`` as its only writable folder; everything it starts is
-    killed when it ends or runs past ``timeout`` seconds (then ``returncode`` is None)."""
+    sandbox is available) in ``workdir``, where only ``writable_files`` are written through;
+    everything it starts is killed when it ends or runs past ``timeout`` seconds (then
+    ``returncode`` is None)."""
     limits = GradingLimits()
+    workdir = Path(workdir).resolve()
+    for name in writable_files:
+        (workdir / name).touch()
     binary = bwrap_binary() if os.environ.get("COURSE_GRADE_UNCONFINED", "") in {"", "0"} else None
     if binary is not None:
-        command = sandbox_command(binary, command, Path(workdir).resolve(), None, limits)
+        command = sandbox_command(binary, command, workdir, [workdir / name for name in writable_files], limits)
+    group = control_groups.create("probe", limits.processes, limits.memory_gb)
+
+    def start_confined() -> None:
+        if group is not None:
+            group.join()
+        _apply_limits(limits)
+
     process = subprocess.Popen(
         command,
         cwd=workdir,
@@ -173,7 +209,7 @@ def run_confined(command: list[str], workdir: Path, timeout: float) -> subproces
         text=True,
         errors="replace",
         start_new_session=True,
-        preexec_fn=lambda: _apply_limits(limits),
+        preexec_fn=start_confined,
     )
     try:
         output, _ = process.communicate(timeout=timeout)
@@ -183,6 +219,8 @@ def run_confined(command: list[str], workdir: Path, timeout: float) -> subproces
     finally:
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(process.pid, signal.SIGKILL)
+        if group is not None:
+            group.remove()
         if process.poll() is None:
             process.wait()
     return subprocess.CompletedProcess(command, returncode, output[-20000:], "")  # type: ignore[arg-type]
@@ -192,12 +230,13 @@ def main(argv: list[str]) -> None:
     """The kernel spec's command: ``python -m course_tools.confinement -f CONNECTION_FILE``."""
     connection_file = Path(argv[argv.index("-f") + 1]).resolve()
     kernel = [sys.executable, "-m", "ipykernel_launcher", "-f", str(connection_file)]
+    control_groups.join_from_environment()  # the submission's group, made by the grading step
     binary = bwrap_binary(check=False)  # kernel_environment() has checked that it works
     if binary is None:  # only a broken installation gets here
         print(warning(), file=sys.stderr)
         os.execv(sys.executable, kernel)
     limits = GradingLimits()
-    command = sandbox_command(binary, kernel, Path.cwd().resolve(), connection_file, limits)
+    command = sandbox_command(binary, kernel, Path.cwd().resolve(), [connection_file], limits)
     _apply_limits(limits)
     # nbgrader interrupts a cell that runs too long with SIGINT to the kernel's whole process group,
     # bwrap included: bwrap must survive it (the kernel sets its own handler while it runs a cell).

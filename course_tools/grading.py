@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import os
+import subprocess
 import sys
 import tempfile
 import time
@@ -16,9 +17,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import nbformat
 from nbgrader.api import Gradebook, MissingEntry
 
-from . import confinement, verdicts
+from . import confinement, control_groups, verdicts
 from .layout import nbgrader
 
 UNCONFINED_ENV_VAR = "COURSE_GRADE_UNCONFINED"  # set to 1 to grade without the sandbox (not for a real class)
@@ -95,25 +97,77 @@ def _confined_kernels() -> dict[str, str] | None:
     return environment
 
 
+def _errors_in_graded_notebooks(root: Path, assignment: str, student: str) -> list[str]:
+    """``"ErrorName: message"`` of every error the graded notebooks show."""
+    errors = []
+    for path in sorted((root / "autograded" / student / assignment).glob("*.ipynb")):
+        try:
+            notebook = nbformat.read(path, as_version=4)
+        except Exception:  # noqa: BLE001  (nbgrader wrote it; if it cannot be read there is nothing to add)
+            continue
+        for cell in notebook.cells:
+            for output in cell.get("outputs", []):
+                if output.get("output_type") == "error":
+                    errors.append(f"{output.get('ename', '')}: {output.get('evalue', '')}")
+    return errors
+
+
+def limit_reached(
+    log: str, errors: list[str], group: control_groups.ControlGroup | None, limits: confinement.GradingLimits
+) -> str:
+    """Which of the submission's limits it ran into (``""``: none): a bomb is reported, not graded."""
+    if confinement.OUTPUT_LIMIT_MARK in log:
+        return f"it printed more than its output limit ({limits.output_mb:g} MB); the rest was dropped"
+    if (group is not None and group.hit_memory_limit()) or any(e.split(":")[0].endswith("MemoryError") for e in errors):
+        return f"it used more memory than its limit ({limits.memory_gb:g} GB)"
+    if (group is not None and group.hit_process_limit()) or any(
+        e.startswith("BlockingIOError") and "Resource temporarily unavailable" in e for e in errors
+    ):
+        return f"it started more processes than its limit ({limits.processes})"
+    if any("No space left on device" in e or "File too large" in e for e in errors):
+        return f"it wrote more than its disk quota ({limits.scratch_mb} MB per folder, {limits.file_mb} MB per file)"
+    return ""
+
+
 def run_autograde(root: Path, assignment: str, student: str, timeout: int | None = None) -> Result:
-    """``nbgrader autograde`` of one submission in ``root``, its kernel confined (see confinement),
-    then the trusted checks (see verdicts), which may lower scores in the gradebook: the outcome,
-    without the scores yet."""
+    """``nbgrader autograde`` of one submission in ``root``, its kernel confined (see confinement)
+    in a control group of its own, then the trusted checks (see verdicts), which may lower scores in
+    the gradebook: the outcome, without the scores yet."""
     args = ["autograde", assignment, "--student", student, "--force"]
     if timeout is not None:
         args.append(f"--Execute.timeout={timeout}")
     sandbox = _confined_kernels()
     if sandbox is not None:
         args.append(f"--Execute.kernel_name={confinement.KERNEL_NAME}")
+    limits = confinement.GradingLimits()
+    group = control_groups.create(student, limits.processes, limits.memory_gb)
+    environment = {**(sandbox or {}), **(group.environment() if group else {})}
     start = time.perf_counter()
-    process = nbgrader(*args, cwd=root, check=False, env=sandbox)
+    try:
+        try:
+            process = nbgrader(*args, cwd=root, check=False, env=environment, timeout=limits.wall_seconds)
+            log, returncode = process.stdout + process.stderr, process.returncode
+        except subprocess.TimeoutExpired as stopped:
+            log, returncode = _text(stopped.stdout) + _text(stopped.stderr), None
+        reached = limit_reached(log, _errors_in_graded_notebooks(root, assignment, student), group, limits)
+    finally:
+        if group is not None:
+            group.remove()  # whatever it started, however detached, ends with its grading
     seconds = time.perf_counter() - start
-    log = process.stdout + process.stderr
-    status, reason, notes = _diagnose(log, process.returncode)
+    if returncode is None:
+        reason = f"its grading ran past the time limit for a whole submission ({limits.wall_seconds} s)"
+        return Result(student, assignment, "failed", {}, reason, [], seconds, log)
+    status, reason, notes = _diagnose(log, returncode)
+    if reached:
+        return Result(student, assignment, "failed", {}, reached, notes, seconds, log)
     if status == "graded":
         notes += verdicts.enforce(root, assignment, student, max(timeout or 0, verdicts.CALL_SECONDS))
         seconds = time.perf_counter() - start
     return Result(student, assignment, status, {}, reason, notes, seconds, log)
+
+
+def _text(output: str | bytes | None) -> str:
+    return output.decode(errors="replace") if isinstance(output, bytes) else (output or "")
 
 
 def autograde_student(root: Path, assignment: str, student: str, timeout: int | None = None) -> Result:

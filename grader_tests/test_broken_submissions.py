@@ -7,6 +7,10 @@
 | a deleted test cell                | the cell is restored from the release and graded             |
 | an edited test cell                | the original test is restored and graded                     |
 | a file that is not valid JSON      | FAILED, "not a valid notebook file"                          |
+| a memory bomb                      | FAILED, "more memory than its limit"                         |
+| a fork bomb                        | FAILED, "more processes than its limit"; none outlives it    |
+| a disk filler                      | FAILED, "more than its disk quota"; the disk is untouched    |
+| an endless printer                 | FAILED, "its output limit"; the rest of its output dropped   |
 """
 
 from __future__ import annotations
@@ -41,6 +45,21 @@ with open(_here + "/../../../gradebook.db", "ab") as _gradebook:
 subprocess.Popen(["bash", "-c", "exec -a {SPY_MARK} sleep 600"], start_new_session=True)
 """
 
+# Bombs, each run when the first exercise's cell is, under small limits (GRADING_LIMITS).
+FORK_MARK = "cnn-course-fork-bomb"
+BOMBS = {
+    "memory_bomb": "\n_hog = []\nwhile True:\n    _hog.append(bytearray(64 * 2**20))",
+    "fork_bomb": f"""
+import os, time
+while True:
+    if os.fork() == 0:
+        os.execvp("bash", ["bash", "-c", "exec -a {FORK_MARK} sleep 600"])
+""",
+    "disk_filler": "\nwith open('filler.bin', 'wb') as _filler:\n    while True:\n        _filler.write(bytes(2**20))",
+    "endless_printer": "\nwhile True:\n    print('spam ' * 200)",
+}
+GRADING_LIMITS = {"MEMORY_GB": "3", "PROCESSES": "64", "SCRATCH_MB": "64", "OUTPUT_MB": "2"}
+
 
 def _cell_id(notebook, grade_id: str) -> int:
     return next(i for i, c in enumerate(notebook.cells) if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
@@ -70,10 +89,15 @@ def grade_broken_class(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[s
     submissions["edited_test_cell"] = edited
     submissions["invalid_json"] = nbformat.writes(solved)[:200]
     submissions["spy"] = fill(release, {**solutions, first: solutions[first] + SPY})
+    for student, bomb in BOMBS.items():
+        submissions[student] = fill(release, {**solutions, first: solutions[first] + bomb})
 
     for student, notebook in submissions.items():
         write_submission(root, student, ASSIGNMENT.name, ASSIGNMENT.notebook_name, notebook)
-    results = grading.autograde_class(root, ASSIGNMENT.name, list(submissions), timeout=TIMEOUT, progress=None)
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in GRADING_LIMITS.items():
+            patch.setenv(f"COURSE_GRADING_{name}", value)
+        results = grading.autograde_class(root, ASSIGNMENT.name, list(submissions), timeout=TIMEOUT, progress=None)
     names = {"first": first, "last": last, "root": root}
     return {r.student: r for r in results}, graded_cells(source), names
 
@@ -152,6 +176,29 @@ def a_submission_cannot_read_source_write_the_gradebook_or_outlive_its_grading(g
     assert running.stdout.strip() == "", "a process the submission started outlived its grading"
 
 
+def bombs_are_reported_as_failures_with_their_reason(graded_class) -> None:
+    results = graded_class[0]
+    expected = {
+        "memory_bomb": "more memory than its limit (3 GB)",
+        "fork_bomb": "more processes than its limit (64)",
+        "disk_filler": "more than its disk quota (64 MB",
+        "endless_printer": "its output limit (2 MB)",
+    }
+    for student, reason in expected.items():
+        result = results[student]
+        assert result.status == "failed" and reason in result.reason, (student, result.status, result.reason)
+
+
+def a_bomb_leaves_nothing_behind(graded_class) -> None:
+    results, _, names = graded_class
+    running = subprocess.run(["pgrep", "-f", FORK_MARK], capture_output=True, text=True)
+    assert running.stdout.strip() == "", "a process the fork bomb started outlived its grading"
+    autograded = names["root"] / "autograded"
+    assert not list(autograded.glob("*/*/filler.bin")), "the disk filler wrote to the real disk"
+    printed = (autograded / "endless_printer" / ASSIGNMENT.name / f"{ASSIGNMENT.notebook_name}.ipynb").stat().st_size
+    assert printed < 4 * 2**20, f"the endless printer's graded notebook holds {printed} bytes"
+
+
 OUTCOMES = [
     the_rest_of_the_class_is_graded,
     infinite_loop_loses_only_its_test,
@@ -161,6 +208,8 @@ OUTCOMES = [
     invalid_json_is_reported_as_a_failure,
     failures_are_spelled_out_in_the_grade_table,
     a_submission_cannot_read_source_write_the_gradebook_or_outlive_its_grading,
+    bombs_are_reported_as_failures_with_their_reason,
+    a_bomb_leaves_nothing_behind,
 ]
 
 

@@ -195,7 +195,7 @@ def probe_many(
         batch = [{**request, "call_seconds": call_seconds} for request in requests]
         (workdir / "request.json").write_text(json.dumps({"batch": batch}), encoding="utf-8")
         command = [sys.executable, "probe.py", "request.json", "response.jsonl"]
-        finished = confinement.run_confined(command, workdir, timeout)
+        finished = confinement.run_confined(command, workdir, timeout, writable_files=("response.jsonl",))
         responses = _read_responses(workdir / "response.jsonl", len(requests))
         failure = ""
         if finished.returncode is None:
