@@ -10,6 +10,7 @@ and that notebook's budgets are scaled by the mean of the two.
 Student mode runs the instructor notebook top to bottom with full training budgets, as a student
 with a finished notebook would; autograde grades the solution submission with nbgrader.  Metrics
 that notebooks report through ``runtime.record_metric`` (test accuracies...) are collected too.
+Last, a generated class is graded serially, in parallel and on Dask (see ``throughput``).
 A notebook that runs past twice its scaled budget is stopped and reported as over budget.
 """
 
@@ -184,21 +185,35 @@ def main(args: argparse.Namespace) -> int:
         f"(budgets x {scale:.2f}; timed again around each notebook).",
         flush=True,
     )
-    rows = [bench(assignment, out) for assignment in assignments(args.assignments)]
-    extra = baselines()
-    report = {
+    chosen = assignments(args.assignments)
+    rows = [] if args.class_only else [bench(assignment, out) for assignment in chosen]
+    extra = baselines() if rows else {}
+    report: dict = {
         "machine": f"{platform.machine()}, {os.cpu_count()} CPUs",
         "reference_seconds": reference,
         "reference_machine_seconds": REFERENCE_SECONDS,
         "rows": [asdict(r) for r in rows],
         "baselines": extra,
     }
+    table = format_table(rows, reference, extra) if rows else ""
+    failed = any(r.over_budget or r.problems for r in rows)
+    if not args.no_class:
+        from . import throughput
+
+        runs = throughput.measure(out / "throughput", chosen, args.workers)
+        report["class_throughput"] = [
+            {"mode": r.mode, "seconds": round(r.seconds, 1), "submissions": len(r.results)} for r in runs
+        ]
+        mismatched = throughput.problems(runs)
+        table += ("\n\n" if table else "") + throughput.format_table(runs, reference)
+        if mismatched:
+            table += "\n\nProblems:\n" + "\n".join(f"- {line}" for line in mismatched)
+        failed = failed or bool(mismatched)
     (out / "bench.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
-    table = format_table(rows, reference, extra)
     (out / "bench.md").write_text(table + "\n", encoding="utf-8")
     print()
     print(table)
-    return 1 if any(r.over_budget or r.problems for r in rows) else 0
+    return 1 if failed else 0
 
 
 def _seconds(value: float | None, reference: float) -> str:

@@ -65,18 +65,18 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_autograde(args: argparse.Namespace) -> int:
-    from .parallel import autograde_parallel
+    from .parallel import autograde_parallel_class
 
     root = Path(args.course).resolve()
+    work = {name: args.student or grading.submitted_students(root, name) for name in args.assignments}
     results: list[grading.Result] = []
-    for name in args.assignments:
-        students = args.student or grading.submitted_students(root, name)
-        if args.serial:  # nbgrader as it is: one student after the other, in the course directory
+    if args.serial:  # nbgrader as it is: one student after the other, in the course directory
+        for name, students in work.items():
             results += grading.autograde_class(root, name, students, timeout=args.timeout)
-        else:
-            results += autograde_parallel(root, name, students, args.workers, args.scheduler, args.force, args.timeout)
-        if args.feedback:
-            nbgrader("generate_feedback", name, "--force", cwd=root, check=False)
+    else:
+        results = autograde_parallel_class(root, work, args.workers, args.scheduler, args.force, args.timeout)
+    for name in args.assignments if args.feedback else []:
+        nbgrader("generate_feedback", name, "--force", cwd=root, check=False)
     print()
     _report(results, root)
     return 1 if any(r.status != "graded" for r in results) else 0
@@ -191,9 +191,15 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("rest", nargs=argparse.REMAINDER, help="options passed to the recipe")
     p.set_defaults(func=cmd_pretrain)
 
-    p = sub.add_parser("bench", help="time every notebook (student mode and autograde) and report metrics")
+    p = sub.add_parser(
+        "bench", help="time every notebook (student mode and autograde), report metrics and class throughput"
+    )
     p.add_argument("assignments", nargs="*")
     p.add_argument("--out", default=str(REPO_ROOT / "build" / "bench"))
+    p.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="parallel graders for the class")
+    which = p.add_mutually_exclusive_group()
+    which.add_argument("--class-only", action="store_true", help="only grade the generated class (throughput)")
+    which.add_argument("--no-class", action="store_true", help="only time the notebooks")
     p.set_defaults(func=cmd_bench)
 
     p = sub.add_parser("kit", help="pack what students get: release notebooks, shared_utils, data, a README")

@@ -17,12 +17,14 @@ from __future__ import annotations
 import shutil
 import sqlite3
 import tempfile
+import warnings
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from nbgrader.api import Gradebook, MissingEntry
+from sqlalchemy.exc import SAWarning
 
 from .grading import Result, read_scores, run_autograde
 
@@ -123,7 +125,9 @@ def record(root: Path, assignment: str, outcome: Outcome) -> None:
     _write(target, outcome.autograded)
     if not outcome.grades:
         return
-    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
+    # Replacing a submission makes SQLAlchemy warn about nbgrader's own relationships; harmless.
+    with warnings.catch_warnings(), Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
+        warnings.simplefilter("ignore", SAWarning)
         gradebook.update_or_create_student(outcome.student)
         try:
             gradebook.remove_submission(assignment, outcome.student)
@@ -158,22 +162,42 @@ def autograde_parallel(
 ) -> list[Result]:
     """Autograde ``students`` with ``workers`` parallel graders (or on a Dask cluster: ``scheduler``
     is an address, or ``"local"`` for a local cluster); returns one Result per graded student."""
-    if not force:
-        done = graded_students(root, assignment)
-        skipped = [s for s in students if s in done]
-        students = [s for s in students if s not in done]
-        if skipped and progress:
-            progress(f"{assignment}: {len(skipped)} submission(s) already graded, skipped (use --force to regrade)")
-    if not students:
+    return autograde_parallel_class(root, {assignment: students}, workers, scheduler, force, timeout, progress)
+
+
+def autograde_parallel_class(
+    root: Path,
+    work: dict[str, list[str]],
+    workers: int = 2,
+    scheduler: str | None = None,
+    force: bool = False,
+    timeout: int | None = None,
+    progress: Callable[[str], None] | None = print,
+) -> list[Result]:
+    """Like :func:`autograde_parallel` for several assignments (``assignment -> students``) at once:
+    one queue for all, so no worker waits at the end of one assignment while another has work."""
+    todo: dict[str, list[str]] = {}
+    for assignment, students in work.items():
+        if not force:
+            done = graded_students(root, assignment)
+            skipped = [s for s in students if s in done]
+            students = [s for s in students if s not in done]
+            if skipped and progress:
+                progress(f"{assignment}: {len(skipped)} submission(s) already graded, skipped (use --force to regrade)")
+        if students:
+            todo[assignment] = students
+    if not todo:
         return []
+    results = []
     with _executor(workers, scheduler) as pool:
         futures: dict[Future, str] = {
-            pool.submit(grade_job, job): job.student for job in _jobs(root, assignment, students, timeout)
+            pool.submit(grade_job, job): job.assignment
+            for assignment, students in todo.items()
+            for job in _jobs(root, assignment, students, timeout)
         }
-        results = []
-        bar = _bar(len(futures), assignment, progress)
+        bar = _bar(len(futures), next(iter(todo)) if len(todo) == 1 else f"{len(todo)} assignments", progress)
         for future in pool.as_completed(futures):
-            outcome = future.result()
+            assignment, outcome = futures[future], future.result()
             record(root, assignment, outcome)
             cells = read_scores(root, assignment, outcome.student) if outcome.grades else {}
             results.append(
@@ -190,13 +214,12 @@ def autograde_parallel(
             )
             if bar is not None:
                 bar.update(1)
-                bar.set_postfix_str(
-                    f"{outcome.student}: {results[-1].score if outcome.status == 'graded' else 'FAILED'}"
-                )
+                score = results[-1].score if outcome.status == "graded" else "FAILED"
+                bar.set_postfix_str(f"{assignment} {outcome.student}: {score}")
         if bar is not None:
             bar.close()
-    order = {student: i for i, student in enumerate(students)}
-    return sorted(results, key=lambda r: order[r.student])
+    order = {(a, s): i for i, (a, s) in enumerate((a, s) for a, students in todo.items() for s in students)}
+    return sorted(results, key=lambda r: order[(r.assignment, r.student)])
 
 
 def _bar(total: int, assignment: str, progress):
