@@ -90,6 +90,9 @@ class Call:
     kwargs: dict = field(default_factory=dict)
     pick: Pick = whole
     callees: tuple[str, ...] = ()  # graded functions it calls: judged with references if those fail
+    # Equivalent forms: each maps reference functions to trusted alternatives (e.g. the other order of a
+    # concatenation); an answer matching the reference with any of these swaps in is right too.
+    equivalents: tuple[dict[str, str], ...] = ()
 
     def describe(self) -> str:
         def short(value) -> str:
@@ -153,9 +156,16 @@ def same(got: object, expected: object, rtol: float, atol: float) -> str:
     return "" if got == expected else f"{got!r}, expected {expected!r}"
 
 
-def expected_answer(call: Call, reference: dict) -> object:
-    """The reference solution's answer to ``call`` (on copies: a function may not change its inputs)."""
-    function = reference[call.function]
-    args = [live_input(arg, reference) for arg in call.args]
-    kwargs = {key: live_input(value, reference) for key, value in call.kwargs.items()}
-    return as_float(call.pick(function(*args, **kwargs)))
+def expected_answer(call: Call, reference: dict, swap: dict[str, str] | None = None) -> object:
+    """The reference solution's answer to ``call`` (on copies: a function may not change its inputs),
+    with the reference functions named in ``swap`` replaced by their alternatives meanwhile."""
+    saved = {name: reference[name] for name in swap or {}}
+    try:
+        for name, alternative in (swap or {}).items():
+            reference[name] = reference[alternative]
+        function = reference[call.function]
+        args = [live_input(arg, reference) for arg in call.args]
+        kwargs = {key: live_input(value, reference) for key, value in call.kwargs.items()}
+        return as_float(call.pick(function(*args, **kwargs)))
+    finally:
+        reference.update(saved)
