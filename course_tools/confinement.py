@@ -181,9 +181,12 @@ def _running_processes_of_this_user() -> int:
     return count
 
 
-def _apply_limits(limits: GradingLimits) -> None:
-    """Limits inherited by the sandbox and everything the kernel starts."""
-    memory = int(limits.memory_gb * 2**30)
+def _apply_limits(limits: GradingLimits, in_control_group: bool) -> None:
+    """Limits inherited by the sandbox and everything the kernel starts.
+
+    In a control group, memory is capped by the group, on what is really used: the address-space
+    limit is then only a backstop (a process that hits it often cannot even report the error)."""
+    memory = int(limits.memory_gb * 2**30 * (4 if in_control_group else 1))
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     processes = _running_processes_of_this_user() + limits.processes
     resource.setrlimit(resource.RLIMIT_NPROC, (processes, processes))
@@ -212,7 +215,7 @@ def run_confined(
     def start_confined() -> None:
         if group is not None:
             group.join()
-        _apply_limits(limits)
+        _apply_limits(limits, in_control_group=group is not None)
 
     process = subprocess.Popen(
         command,
@@ -250,7 +253,7 @@ def main(argv: list[str]) -> None:
         os.execv(sys.executable, kernel)
     limits = GradingLimits()
     command = sandbox_command(binary, kernel, Path.cwd().resolve(), [connection_file], limits)
-    _apply_limits(limits)
+    _apply_limits(limits, in_control_group=bool(os.environ.get(control_groups.ENV_VAR)))
     # nbgrader interrupts a cell that runs too long with SIGINT to the kernel's whole process group,
     # bwrap included: bwrap must survive it (the kernel sets its own handler while it runs a cell).
     signal.signal(signal.SIGINT, signal.SIG_IGN)

@@ -27,5 +27,7 @@ def lab_command(port: int = 8888, root: Path = REPO_ROOT) -> list[str]:
 def main(port: int) -> int:
     command = lab_command(port)
     os.chdir(REPO_ROOT)  # nbgrader reads nbgrader_config.py from the working directory
+    # The Formgrader runs `alembic`, installed beside this interpreter, to create a new gradebook.
+    os.environ["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
     os.execv(command[0], command)
     return 0  # not reached
