@@ -161,7 +161,10 @@ def run_autograde(root: Path, assignment: str, student: str, timeout: int | None
     if reached:
         return Result(student, assignment, "failed", {}, reached, notes, seconds, log)
     if status == "graded":
-        notes += verdicts.enforce(root, assignment, student, max(timeout or 0, verdicts.CALL_SECONDS))
+        try:
+            notes += verdicts.enforce(root, assignment, student, max(timeout or 0, verdicts.CALL_SECONDS))
+        except Exception as error:  # noqa: BLE001  (a broken trusted check must not stop the class's grading)
+            status, reason = "failed", f"the trusted checks could not run ({type(error).__name__}: {error})"[:500]
         seconds = time.perf_counter() - start
     return Result(student, assignment, status, {}, reason, notes, seconds, log)
 

@@ -52,6 +52,7 @@ class Plan:
     checks: list[Check]
     setup: tuple[str, ...] = ()  # cells to run before the student's: grade_ids, or how their source starts
     prelude: str = ""  # trusted code run after the student's cells (small stand-ins for big globals)
+    preamble: str = ""  # trusted code run before them (small stand-ins for set-up cells' globals)
 
 
 def checks_for(assignment: str) -> Plan | None:
@@ -62,7 +63,12 @@ def checks_for(assignment: str) -> Plan | None:
         if error.name == f"{__name__}.{assignment}":
             return None
         raise
-    return Plan(module.checks(), tuple(getattr(module, "SETUP_CELLS", ())), getattr(module, "PRELUDE", ""))
+    return Plan(
+        module.checks(),
+        tuple(getattr(module, "SETUP_CELLS", ())),
+        getattr(module, "PRELUDE", ""),
+        getattr(module, "PREAMBLE", ""),
+    )
 
 
 def _nbgrader(cell) -> dict:
@@ -94,7 +100,8 @@ def request_for(source, submitted, plan: Plan, tests: set[str] | None = None) ->
     reference callees)."""
     references = _solutions(source)
     students = _solutions(submitted)
-    cells = _trusted_cells(source, plan.setup) + [(g, students[g]) for g in references if g in students]
+    cells = _trusted_cells(source, plan.setup) + ([("preamble", plan.preamble)] if plan.preamble else [])
+    cells += [(g, students[g]) for g in references if g in students]
     cells += [("prelude", plan.prelude)] if plan.prelude else []
     calls = []
     for check in plan.checks:
@@ -120,7 +127,8 @@ def _encoded_call(call: Call) -> dict:
 def reference_namespace(source, plan: Plan) -> dict:
     """The instructor's imports, set-up, solution cells and prelude, run here (trusted code only)."""
     namespace: dict = {"__name__": "reference_solution"}
-    cells = _trusted_cells(source, plan.setup) + list(_solutions(source).items()) + [("prelude", plan.prelude)]
+    cells = _trusted_cells(source, plan.setup) + [("preamble", plan.preamble)]
+    cells += list(_solutions(source).items()) + [("prelude", plan.prelude)]
     for name, text in cells:
         exec(compile(text, f"<reference {name}>", "exec"), namespace)
     return namespace
@@ -254,6 +262,12 @@ def verdicts_for(
 # The reference namespaces, with the answers they gave, kept for the next submission of the class.
 _REFERENCES: dict[tuple[str, str], dict] = {}
 _REFERENCE_LOCK = threading.Lock()
+
+
+def forget_references() -> None:
+    """Drop the kept reference namespaces (a benchmark's modes each start as a fresh run would)."""
+    with _REFERENCE_LOCK:
+        _REFERENCES.clear()
 
 
 def _scores(root: Path, assignment: str, student: str, notebook: str, tests: list[str]) -> dict[str, float]:
