@@ -42,7 +42,17 @@ def _images(seed, shape):
 def _model_facts(build, seed, batch, *args, **kwargs):
     """What a model-building function's model computes on hidden images under known weights, and
     the facts its visible test checks: layer counts and whether it is Sequential."""
-    model = build(*args, **kwargs)
+    return _facts_of(build(*args, **kwargs), seed, batch)
+
+
+def _fresh_model_facts(build, seed, batch, *args, **kwargs):
+    """``_model_facts``, and the kinds of layers that a second build shares with the first."""
+    model, again = build(*args, **kwargs), build(*args, **kwargs)
+    shared = tuple(sorted(_trusted_checks.same_layers(model, again)))
+    return (*_facts_of(model, seed, batch), shared)
+
+
+def _facts_of(model, seed, batch):
     if hasattr(model, "operations"):  # functional: operations written as code count too
         kinds = _trusted_checks.layer_counts(model)
     else:
@@ -52,12 +62,6 @@ def _model_facts(build, seed, batch, *args, **kwargs):
     shape = (batch, *[int(n) for n in model.inputs[0].shape[1:]])
     outputs = np.asarray(model(_images(seed, shape), training=False), dtype="float64")
     return outputs, counts, type(model).__name__ == "Sequential"
-
-
-def _fresh_model_facts(build, seed, batch, *args, **kwargs):
-    """``_model_facts``, and the kinds of layers that a second build shares with the first."""
-    shared = tuple(sorted(_trusted_checks.same_layers(build(*args, **kwargs), build(*args, **kwargs))))
-    return (*_model_facts(build, seed, batch, *args, **kwargs), shared)
 
 
 def _block_outputs(block, seed, input_shape, *args, **kwargs):

@@ -79,6 +79,10 @@ def _upsampling_block_skip_first(expansive_input, contractive_input, n_filters=3
 )
 
 SKIP_FIRST = ({"upsampling_block": "_upsampling_block_skip_first"},)
+UNETS = (
+    {"input_size": (32, 48, 2), "n_filters": 3, "n_classes": 4},
+    {"input_size": (16, 16, 1), "n_filters": 2, "n_classes": 7},
+)
 
 
 def checks() -> list[Check]:
@@ -115,23 +119,10 @@ def checks() -> list[Check]:
         ),
         Check(
             "test_unet_model",
-            [
-                Call("_unet_structure", (), {"input_size": (32, 48, 2), "n_filters": 3, "n_classes": 4}),
-                Call("_unet_structure", (), {"input_size": (16, 16, 1), "n_filters": 2, "n_classes": 7}),
-                Call(
-                    "_unet_outputs",
-                    (8, 2),
-                    {"input_size": (32, 48, 2), "n_filters": 3, "n_classes": 4},
-                    callees=blocks,
-                    equivalents=SKIP_FIRST,
-                ),
-                Call(
-                    "_unet_outputs",
-                    (9, 1),
-                    {"input_size": (16, 16, 1), "n_filters": 2, "n_classes": 7},
-                    callees=blocks,
-                    equivalents=SKIP_FIRST,
-                ),
+            [Call("_unet_structure", (), unet) for unet in UNETS]
+            + [
+                Call("_unet_outputs", (seed, batch), unet, callees=blocks, equivalents=SKIP_FIRST)
+                for seed, batch, unet in zip((8, 9), (2, 1), UNETS)
             ],
             rtol=1e-3,
             atol=1e-4,
