@@ -2,12 +2,13 @@
 
 A solved notebook passes Validate, a wrong one shows the failing test's message, and the Nbgrader
 menu opens the Formgrader.  Debian's Chromium is driven by Playwright (see browser_support.py);
-where either is missing the tests are skipped, except under CI, where they must run.
+where either is missing the test is skipped, except under CI, where it must run.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -71,9 +72,9 @@ def browser() -> Iterator[Browser]:
         chromium.close()
 
 
-@pytest.fixture
-def page(browser: Browser, lab: bs.Lab) -> Iterator[Page]:
-    """A fresh tab; the kernels it started are shut down afterwards, to leave the CPU to the next test."""
+@contextmanager
+def _tab(browser: Browser, lab: bs.Lab) -> Iterator[Page]:
+    """A fresh tab; the kernels it started are shut down afterwards, to leave the CPU to the next path."""
     context = browser.new_context(viewport={"width": 1400, "height": 900})
     context.set_default_timeout(60 * bs.SECOND)
     try:
@@ -87,35 +88,44 @@ def _student_notebook(folder: str) -> str:
     return f"student/{folder}/{ASSIGNMENT.release_notebook.name}"
 
 
-def test_solved_notebook_runs_and_passes_validate(page: Page, lab: bs.Lab, tmp_path: Path) -> None:
+def _solved_notebook_runs_and_passes_validate(page: Page, lab: bs.Lab) -> None:
     tests = len(graded_cells(nbformat.read(ASSIGNMENT.release_notebook, as_version=4)))
-    with bs.screenshot_on_failure(page, tmp_path / "solved.png", lab):
-        bs.open_notebook(page, lab, _student_notebook("solved"), workspace="solved")
-        bs.run_all(page)
-        outputs = "\n".join(bs.output_texts(page))
-        assert "Traceback (most recent call last)" not in outputs, outputs[-3000:]
-        passed = outputs.count("All tests passed.")
-        assert passed == tests, f"{passed} of {tests} test cells print 'All tests passed.'"
-        ok, text = bs.validate(page)
-        assert ok and "Success! Your notebook passes all the tests." in text, text
+    bs.open_notebook(page, lab, _student_notebook("solved"), workspace="solved")
+    bs.run_all(page)
+    outputs = "\n".join(bs.output_texts(page))
+    assert "Traceback (most recent call last)" not in outputs, outputs[-3000:]
+    passed = outputs.count("All tests passed.")
+    assert passed == tests, f"{passed} of {tests} test cells print 'All tests passed.'"
+    ok, text = bs.validate(page)
+    assert ok and "Success! Your notebook passes all the tests." in text, text
 
 
-def test_wrong_solution_shows_the_failing_test_in_validate(page: Page, lab: bs.Lab, tmp_path: Path) -> None:
-    with bs.screenshot_on_failure(page, tmp_path / "wrong.png", lab):
-        bs.open_notebook(page, lab, _student_notebook("wrong"), workspace="wrong")
-        bs.run_all(page)
-        outputs = "\n".join(bs.output_texts(page))
-        assert WRONG_MESSAGE in outputs, f"the test cell shows no such error:\n{outputs[-3000:]}"
-        ok, text = bs.validate(page)
-        assert not ok, text
-        assert "The following cell failed" in text and WRONG_MESSAGE in text and WRONG_HINT in text, text
+def _wrong_solution_shows_the_failing_test_in_validate(page: Page, lab: bs.Lab) -> None:
+    bs.open_notebook(page, lab, _student_notebook("wrong"), workspace="wrong")
+    bs.run_all(page)
+    outputs = "\n".join(bs.output_texts(page))
+    assert WRONG_MESSAGE in outputs, f"the test cell shows no such error:\n{outputs[-3000:]}"
+    ok, text = bs.validate(page)
+    assert not ok, text
+    assert "The following cell failed" in text and WRONG_MESSAGE in text and WRONG_HINT in text, text
 
 
-def test_nbgrader_menu_opens_the_formgrader(page: Page, lab: bs.Lab, tmp_path: Path) -> None:
-    with bs.screenshot_on_failure(page, tmp_path / "formgrader.png", lab):
-        page.goto(lab.url("lab/workspaces/formgrader"), timeout=bs.SLOW)
-        bs.menu(page, "Nbgrader", "Formgrader")
-        frame = page.frame_locator("#formgrader-iframe iframe")
-        frame.get_by_text("Manage Assignments").first.wait_for(timeout=bs.SLOW)
-        # The assignments table is filled in by a request that also creates the course's gradebook.
-        frame.locator("td", has_text=ASSIGNMENT.name).first.wait_for(timeout=bs.SLOW)
+def _nbgrader_menu_opens_the_formgrader(page: Page, lab: bs.Lab) -> None:
+    page.goto(lab.url("lab/workspaces/formgrader"), timeout=bs.SLOW)
+    bs.menu(page, "Nbgrader", "Formgrader")
+    frame = page.frame_locator("#formgrader-iframe iframe")
+    frame.get_by_text("Manage Assignments").first.wait_for(timeout=bs.SLOW)
+    # The assignments table is filled in by a request that also creates the course's gradebook.
+    frame.locator("td", has_text=ASSIGNMENT.name).first.wait_for(timeout=bs.SLOW)
+
+
+def test_student_and_instructor_paths_in_jupyterlab(browser: Browser, lab: bs.Lab, tmp_path: Path) -> None:
+    """The three paths in one test, so they share one Lab server and one browser (as separate
+    tests, the test workers would each start their own)."""
+    for path in (
+        _solved_notebook_runs_and_passes_validate,
+        _wrong_solution_shows_the_failing_test_in_validate,
+        _nbgrader_menu_opens_the_formgrader,
+    ):
+        with _tab(browser, lab) as page, bs.screenshot_on_failure(page, tmp_path / f"{path.__name__}.png", lab):
+            path(page, lab)

@@ -57,7 +57,9 @@ def test_a_call_that_never_returns_costs_only_its_own_check() -> None:
         Check("test_unpaid", [Call("spin", (3.0,))]),
     ]
     paid = {"test_spin", "test_double"}
-    request = verdicts.request_for(notebook, notebook, verdicts.Plan(checks), paid)
+    request = verdicts.request_for(
+        notebook, notebook, verdicts.Plan(checks), verdicts.call_keys(verdicts.Plan(checks), paid)
+    )
     response, failure = verdicts.probe(request, timeout=60, call_seconds=2)
     assert not failure, failure
     assert "past the time limit" in response["results"]["test_spin/0"]["error"]
@@ -82,9 +84,11 @@ def test_trusted_verdicts_agree_with_every_fixture(checked) -> None:
     reference = verdicts.reference_namespace(source, plan)
     problems = []
     variants = all_variants(assignment)
-    requests = [verdicts.request_for(source, fill(release, variant.cells), plan) for variant in variants]
-    for variant, (response, failure) in zip(variants, verdicts.probe_many(requests), strict=True):
-        failed = {v.test: v.detail for v in verdicts.judge(plan.checks, reference, response) if not v.passed}
+    submissions = [fill(release, variant.cells) for variant in variants]
+    for variant, (outcome, failure) in zip(
+        variants, verdicts.verdicts_many(source, submissions, plan, reference), strict=True
+    ):
+        failed = {v.test: v.detail for v in outcome if not v.passed}
         if failure or set(failed) != variant.lost & covered:
             problems.append(f"{variant.name}: failed {failed} {failure}, expected {sorted(variant.lost & covered)}")
     assert not problems, "\n".join(problems)
@@ -118,10 +122,10 @@ def test_no_cheat_passes_a_trusted_check(checked) -> None:
     plan = verdicts.checks_for(assignment.name)
     reference = verdicts.reference_namespace(source, plan)
     cheats = _cheats(assignment, next(iter(solution_cells(source))))
-    requests = [verdicts.request_for(source, fill(release, cells), plan) for cells in cheats.values()]
+    submissions = [fill(release, cells) for cells in cheats.values()]
     passed = {}
-    for name, (response, _) in zip(cheats, verdicts.probe_many(requests), strict=True):
-        passed[name] = [v.test for v in verdicts.judge(plan.checks, reference, response) if v.passed]
+    for name, (outcome, _) in zip(cheats, verdicts.verdicts_many(source, submissions, plan, reference), strict=True):
+        passed[name] = [v.test for v in outcome if v.passed]
     assert passed == dict.fromkeys(passed, []), passed
 
 

@@ -94,10 +94,28 @@ def _trusted_cells(source, setup: tuple[str, ...]) -> list[tuple[str, str]]:
     return chosen
 
 
-def request_for(source, submitted, plan: Plan, tests: set[str] | None = None) -> dict:
-    """The probe's request: trusted set-up, the student's solution cells, and the calls of the
-    checks of ``tests`` (all by default), twice when a call has callees (as written, and with the
-    reference callees)."""
+def call_keys(plan: Plan, tests: set[str] | None = None, passing: dict[str, bool] | None = None) -> set[str]:
+    """The answers needed to judge the checks of ``tests`` (all by default): each call as the
+    student's functions make it, or, where a callee's check fails, with the reference callees.
+
+    ``passing`` holds the verdicts known so far; a check not in it is presumed to pass when it is
+    in ``tests`` (nbgrader passed it), so a correct submission is probed once."""
+    passing = passing or {}
+    keys = set()
+    for check in plan.checks:
+        if tests is not None and check.test not in tests:
+            continue
+        for index, call in enumerate(check.calls):
+            callees = [f"test_{name}" for name in call.callees]
+            callees_ok = all(passing.get(c, tests is None or c in tests) for c in callees)
+            keys.add(f"{check.test}/{index}" + ("" if callees_ok else "/replaced"))
+    return keys
+
+
+def request_for(source, submitted, plan: Plan, keys: set[str] | None = None) -> dict:
+    """The probe's request: trusted set-up, the student's solution cells, and the calls named by
+    ``keys`` (see call_keys; by default every call as the student's functions make it)."""
+    keys = call_keys(plan) if keys is None else keys
     references = _solutions(source)
     students = _solutions(submitted)
     cells = _trusted_cells(source, plan.setup) + ([("preamble", plan.preamble)] if plan.preamble else [])
@@ -105,12 +123,11 @@ def request_for(source, submitted, plan: Plan, tests: set[str] | None = None) ->
     cells += [("prelude", plan.prelude)] if plan.prelude else []
     calls = []
     for check in plan.checks:
-        if tests is not None and check.test not in tests:
-            continue
         for index, call in enumerate(check.calls):
             encoded = _encoded_call(call)
-            calls.append({"id": f"{check.test}/{index}", **encoded})
-            if call.callees:
+            if f"{check.test}/{index}" in keys:
+                calls.append({"id": f"{check.test}/{index}", **encoded})
+            if f"{check.test}/{index}/replaced" in keys:
                 replace = {name: references[name] for name in call.callees}
                 calls.append({"id": f"{check.test}/{index}/replaced", **encoded, "replace": replace})
     return {"cells": cells, "calls": calls}
@@ -141,6 +158,11 @@ def judge(checks: list[Check], reference: dict, response: dict, tests: set[str] 
     A call whose callees' own checks failed is judged on its run with the reference callees, so
     one mistake costs only its own function's points.
     """
+    with _REFERENCE_LOCK:
+        return _judge(checks, reference, response, tests)
+
+
+def _judge(checks: list[Check], reference: dict, response: dict, tests: set[str] | None) -> list[Verdict]:
     results = response.get("results", {})
     known = reference.setdefault("__expected_answers__", {})  # computed once per reference namespace
     verdicts: dict[str, Verdict] = {}
@@ -234,6 +256,43 @@ def probe(request: dict, timeout: float = PROBE_SECONDS, call_seconds: int = CAL
     return probe_many([request], timeout, call_seconds)[0]
 
 
+def verdicts_many(
+    source,
+    submissions: list,
+    plan: Plan,
+    reference: dict,
+    tests: set[str] | None = None,
+    call_seconds: int = CALL_SECONDS,
+) -> list[tuple[list[Verdict], str]]:
+    """Trusted verdicts for the submitted notebooks ``submissions`` (trusted ones only when there
+    are several: they share a probe process, see probe_many), with why a probe did not end normally.
+
+    Probed in rounds: first every call as the student's functions make it; then, only for the
+    calls whose callees' checks failed, again with the reference callees (a ResNet50 built twice
+    for every correct submission would double its trusted check)."""
+    responses: list[dict] = [{"cells": {}, "results": {}} for _ in submissions]
+    failures = [""] * len(submissions)
+    asked: list[set[str]] = [set() for _ in submissions]
+    passing: list[dict[str, bool]] = [{} for _ in submissions]
+    for _ in range(len(plan.checks) + 1):  # each round settles at least one more check
+        wanted = [call_keys(plan, tests, known) - keys for known, keys in zip(passing, asked, strict=True)]
+        todo = [i for i, keys in enumerate(wanted) if keys and not failures[i]]  # a failed probe is not retried
+        if not todo:
+            break
+        requests = [request_for(source, submissions[i], plan, wanted[i]) for i in todo]
+        for i, (response, failure) in zip(todo, probe_many(requests, call_seconds=call_seconds), strict=True):
+            for part in ("cells", "results"):
+                responses[i][part] = {**response.get(part, {}), **responses[i][part]}
+            failures[i] = failure
+            asked[i] |= wanted[i]
+            verdicts = judge(plan.checks, reference, responses[i], tests)
+            passing[i] = {v.test: v.passed for v in verdicts}
+    return [
+        (judge(plan.checks, reference, response, tests), failure)
+        for response, failure in zip(responses, failures, strict=True)
+    ]
+
+
 def verdicts_for(
     source_path: Path,
     submitted_path: Path,
@@ -251,17 +310,17 @@ def verdicts_for(
         submitted = nbformat.read(submitted_path, as_version=4)
     except Exception as error:  # not a notebook: nbgrader has already reported it
         return [Verdict(c.test, False, f"unreadable submission ({type(error).__name__})") for c in plan.checks], ""
-    response, failure = probe(request_for(source, submitted, plan, tests), call_seconds=call_seconds)
-    with _REFERENCE_LOCK:  # graders in threads share the namespaces, and judging swaps names in them
+    with _REFERENCE_LOCK:
         key = (assignment, hashlib.sha256(source_path.read_bytes()).hexdigest())
         if key not in _REFERENCES:
             _REFERENCES[key] = reference_namespace(source, plan)
-        return judge(plan.checks, _REFERENCES[key], response, tests), failure
+        reference = _REFERENCES[key]
+    return verdicts_many(source, [submitted], plan, reference, tests, call_seconds)[0]
 
 
 # The reference namespaces, with the answers they gave, kept for the next submission of the class.
 _REFERENCES: dict[tuple[str, str], dict] = {}
-_REFERENCE_LOCK = threading.Lock()
+_REFERENCE_LOCK = threading.RLock()  # graders in threads share them; judging swaps names in them
 
 
 def forget_references() -> None:
