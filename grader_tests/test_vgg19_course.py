@@ -108,7 +108,8 @@ def test_random_and_lsuv_weights(keras) -> None:
     lsuv = vgg.load_vgg19(SHAPE, "lsuv")
     assert vgg.weights_source(lsuv) == "lsuv"
     rms = vgg.activation_rms(lsuv, vgg.course_pictures(SHAPE[:2]))
-    np.testing.assert_allclose(list(rms.values()), 1.0, rtol=1e-3)
+    expected = [vgg.STYLE_LAYER_RMS if name.endswith("_conv1") else 1.0 for name in rms]
+    np.testing.assert_allclose(list(rms.values()), expected, rtol=1e-3)
 
 
 def test_lsuv_rescaling_keeps_the_features_up_to_a_factor(keras) -> None:
@@ -117,10 +118,11 @@ def test_lsuv_rescaling_keeps_the_features_up_to_a_factor(keras) -> None:
     names = vgg.conv_names()
     probe = keras.Model(model.input, [model.get_layer(n).output for n in names])
     before = [np.asarray(a) for a in probe(pictures)]
-    rms = vgg.lsuv_rescale(model, pictures)
+    rms = vgg.lsuv_rescale(model, pictures, style_rms=2.5)
     after = [np.asarray(a) for a in probe(pictures)]
     for name, a, b in zip(names, before, after):
-        np.testing.assert_allclose(b * rms[name], a, rtol=1e-3, atol=1e-5 * rms[name])
+        target = 2.5 if name.endswith("_conv1") else 1.0
+        np.testing.assert_allclose(b * rms[name] / target, a, rtol=1e-3, atol=1e-5 * rms[name])
 
 
 def test_unknown_weights_are_refused() -> None:

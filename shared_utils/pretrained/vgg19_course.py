@@ -16,7 +16,8 @@ Which weights (``weights=``):
 * ``"imagenet"``: Keras' ImageNet weights (full width, Caffe preprocessing inside), only if cached;
 * ``"random"``: the quarter-width network with random Glorot weights and zero biases;
 * ``"lsuv"``: the same random network, each layer rescaled once so that its activations on the
-  course's pictures have a root mean square of 1 (layer-sequential unit variance).
+  course's pictures have a root mean square of 1 (layer-sequential unit variance; the style layers:
+  ``STYLE_LAYER_RMS``, as in the course's weights).
 
 :func:`weights_source` tells which ones a model holds. The weights file also stores the model's
 Keras configuration, so ``keras.models.model_from_json`` rebuilds it without this module.
@@ -43,6 +44,11 @@ IMAGENET_FILE = "vgg19_weights_tf_dim_ordering_tf_kernels_notop.h5"
 
 BLOCKS = (2, 2, 4, 4, 4)  # convolutions per block, as in VGG19
 COURSE_WIDTHS = (16, 32, 64, 128, 128)  # filters per block of the course's network
+# The RMS of the style layers' (block*_conv1) activations in the course's and the "lsuv" weights, the
+# other layers' being 1. A layer's style cost grows with the fourth power of its scale, the content
+# cost with the square: this sets how the two compare before alpha and beta weigh them (see the
+# model card).
+STYLE_LAYER_RMS = 4.0
 IMAGENET_WIDTHS = (64, 128, 256, 512, 512)
 CAFFE_MEAN_BGR = (103.939, 116.779, 123.68)  # what keras.applications.vgg19.preprocess_input subtracts
 COURSE_SCALE, COURSE_OFFSET = 4.0, -2.0  # course networks see 4 x - 2: [0, 1] -> [-2, 2]
@@ -135,20 +141,22 @@ def activation_rms(model, images: np.ndarray) -> dict[str, float]:
     return {name: float(np.sqrt(np.mean(np.square(np.asarray(out, np.float64))))) for name, out in zip(names, outputs)}
 
 
-def lsuv_rescale(model, images: np.ndarray) -> dict[str, float]:
-    """Rescale every convolution once so that its activations on ``images`` have an RMS of 1.
+def lsuv_rescale(model, images: np.ndarray, style_rms: float = 1.0) -> dict[str, float]:
+    """Rescale every convolution once so that its activations on ``images`` have an RMS of 1, and
+    those of each block's first convolution (the style layers) an RMS of ``style_rms``.
 
     ReLU and max pooling commute with positive scaling, so a network whose layer ``l`` gave
-    activations ``a_l`` with RMS ``c_l`` gives ``a_l / c_l`` once kernel ``l`` is multiplied by
-    ``c_{l-1} / c_l`` and bias ``l`` divided by ``c_l``: every layer computes the same features,
-    on a common scale. Changes ``model`` in place; returns the RMS values measured before.
+    activations ``a_l`` with RMS ``c_l`` gives ``t_l a_l / c_l`` once kernel ``l`` is multiplied by
+    ``(c_{l-1} / t_{l-1}) (t_l / c_l)`` and bias ``l`` by ``t_l / c_l``: every layer computes the
+    same features, on the scale ``t_l`` chosen for it. Changes ``model`` in place; returns the RMS
+    values measured before.
     """
     rms = activation_rms(model, images)
     previous = 1.0
     for name in conv_names():
         layer = model.get_layer(name)
         kernel, bias = layer.get_weights()
-        scale = max(rms[name], 1e-12)
+        scale = max(rms[name], 1e-12) / (style_rms if name.endswith("_conv1") else 1.0)
         layer.set_weights([kernel * (previous / scale), bias / scale])
         previous = scale
     return rms
@@ -268,7 +276,7 @@ def load_vgg19(input_shape: Sequence[int] = DEFAULT_SHAPE, weights: str = "auto"
         model = build(input_shape, COURSE_WIDTHS, seed=seed)
         if weights == "lsuv":
             height, width = (n or DEFAULT_SHAPE[i] for i, n in enumerate(input_shape[:2]))
-            lsuv_rescale(model, course_pictures((height, width)))
+            lsuv_rescale(model, course_pictures((height, width)), style_rms=STYLE_LAYER_RMS)
     model.trainable = False
     model.weights_source = weights
     return model
