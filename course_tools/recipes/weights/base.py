@@ -144,7 +144,30 @@ def progress_bar(epochs: int, steps: int, every_epoch: Callable[[int, dict], str
         def on_train_end(self, logs=None):
             self.bar.close()
 
+        def write(self, line: str) -> None:
+            """Print ``line`` above the bar (before training starts: print it)."""
+            if hasattr(self, "bar"):
+                self.bar.write(line)
+            else:
+                print(line, flush=True)
+
     return ProgressBar()
+
+
+def report_during_training(
+    when: Callable[[int], bool], report: Callable[[int, dict], str], write: Callable[[str], None]
+):
+    """A Keras callback that writes ``report(step, logs)`` (e.g. a validation score) after each
+    training step ``step`` (counted from 1) for which ``when(step)``; ``write`` is the progress
+    bar's own ``write``, so that the line does not break the bar, or ``print``."""
+    import keras
+
+    class Report(keras.callbacks.Callback):
+        def on_train_batch_end(self, batch, logs=None):
+            if when(batch + 1):
+                write(report(batch + 1, logs or {}))
+
+    return Report()
 
 
 def format_logs(epoch: int, logs: dict) -> str:

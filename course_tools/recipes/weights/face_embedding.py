@@ -41,7 +41,7 @@ import numpy as np
 from shared_utils.pretrained import face_embedding as loader
 
 from ..data import face_ids
-from .base import Recipe, Trained, progress_bar
+from .base import Recipe, Trained, progress_bar, report_during_training
 from .resnet50_signs import write_quantized
 
 EVAL_SEED = 4190  # the random pairs of two people in the evaluation
@@ -342,10 +342,10 @@ class FaceEmbedding(Recipe):
     name = loader.NAME
     title = "Course face embedding: 96 x 96 face -> 128-d unit vector (triplet loss)"
     options = {
-        "people": 1200,  # training people drawn
+        "people": 2400,  # training people drawn
         "pictures": 6,  # pictures of each
         "val_people": 100,  # further training-split people, scored during training
-        "steps": 1000,
+        "steps": 1500,
         "per_batch": 16,  # people in a batch
         "per_person": 4,  # pictures of each in a batch
         "learning_rate": 2e-3,
@@ -383,24 +383,21 @@ class FaceEmbedding(Recipe):
         fit_started = time.perf_counter()
         history: list[tuple[int, float]] = []
 
-        class Validate(keras.callbacks.Callback):
-            def __init__(self, write):
-                super().__init__()
-                self.write = write
-
-            def on_train_batch_end(self, batch, logs=None):
-                step = batch + 1
-                if args.eval_every and (step % args.eval_every == 0 or step == args.steps):
-                    score = quick_verification(self.model, val)
-                    history.append((step, score))
-                    self.write(
-                        f"step {step}  {(time.perf_counter() - fit_started) / 60:.1f} min  "
-                        f"loss {float(logs['loss']):.4f}  validation pair accuracy {score:.3f}"
-                    )
+        def validate(step: int, logs: dict) -> str:
+            score = quick_verification(model, val)
+            history.append((step, score))
+            return (
+                f"step {step}  {(time.perf_counter() - fit_started) / 60:.1f} min  "
+                f"loss {float(logs['loss']):.4f}  validation pair accuracy {score:.3f}"
+            )
 
         bar = progress_bar(1, args.steps)
+        every = args.eval_every
+        validation = report_during_training(
+            lambda step: bool(every) and (step % every == 0 or step == args.steps), validate, bar.write
+        )
         data = batches(people, args.steps, args.seed, args.per_batch, args.per_person, args.noise)
-        model.fit(data, epochs=1, verbose=0, callbacks=[bar, Validate(lambda line: bar.bar.write(line))])
+        model.fit(data, epochs=1, verbose=0, callbacks=[bar, validation])
         fit_minutes = (time.perf_counter() - fit_started) / 60
 
         plain = architecture(args.seed, args.width)  # no optimizer or loss in its configuration

@@ -49,7 +49,7 @@ from shared_utils import detection_metrics
 from shared_utils.pretrained import yolo_driving as loader
 
 from ..data import driving
-from .base import Recipe, Trained, progress_bar
+from .base import Recipe, Trained, progress_bar, report_during_training
 from .resnet50_signs import write_quantized
 
 EXTRA_SEED = 3111  # the extra training scenes; the dataset's splits use 3101 (train) and 3102 (test)
@@ -546,25 +546,21 @@ def fit_detector(args: argparse.Namespace, images, boxes, val_images, val_boxes,
     )
     started = time.perf_counter()
 
-    class Validate(keras.callbacks.Callback):
-        def __init__(self, write):
-            super().__init__()
-            self.write = write
+    def validate(step: int, logs: dict) -> str:
+        scores = evaluate(model, val_images, val_boxes, anchors, input_size)
+        return (
+            f"step {step}  {(time.perf_counter() - started) / 60:.1f} min  loss {float(logs['loss']):.3f}  "
+            f"validation mAP {scores['mAP']:.3f}  cars >= 32 px {scores['AP_car_tall']:.3f}"
+        )
 
-        def on_train_batch_end(self, batch, logs=None):
-            step = batch + 1
-            if args.eval_every and step % args.eval_every == 0 and step < args.steps:
-                scores = evaluate(self.model, val_images, val_boxes, anchors, input_size)
-                self.write(
-                    f"step {step}  {(time.perf_counter() - started) / 60:.1f} min  loss {float(logs['loss']):.3f}  "
-                    f"validation mAP {scores['mAP']:.3f}  cars >= 32 px {scores['AP_car_tall']:.3f}"
-                )
-
-    if show_bar:
-        bar = progress_bar(1, args.steps)
-        callbacks = [bar, Validate(lambda line: bar.bar.write(line))]
-    else:
-        callbacks = [Validate(lambda line: print(line, flush=True))]
+    every = args.eval_every
+    bar = progress_bar(1, args.steps) if show_bar else None
+    validation = report_during_training(
+        lambda step: bool(every) and step % every == 0 and step < args.steps,
+        validate,
+        bar.write if bar else lambda line: print(line, flush=True),
+    )
+    callbacks = [bar, validation] if bar else [validation]
     model.fit(batches, epochs=1, verbose=0, callbacks=callbacks)
     minutes = (time.perf_counter() - started) / 60
     # The same network without the training set-up: its configuration then names no loss function
