@@ -106,6 +106,11 @@ def test_the_evaluation_helpers() -> None:
     assert recipe.roc_auc([1, 1, 1, 1], [True, False, True, False]) == 0.5
     threshold, accuracy = recipe.best_threshold(np.array([0.1, 0.3, 0.5, 0.9, 1.2]), [True, True, False, False, False])
     assert threshold == pytest.approx(0.4) and accuracy == 1.0
+    # A stranger close to someone (0.4) among pairs of one person at 0.1, 0.45 and 0.46: letting him
+    # in is the cheaper error when it counts once, missing two pairs when it counts three times.
+    distances, same = np.array([0.1, 0.4, 0.45, 0.46, 0.9]), [True, False, True, True, False]
+    assert recipe.best_threshold(distances, same) == (pytest.approx(0.68), pytest.approx(0.8))
+    assert recipe.best_threshold(distances, same, accept_cost=3) == (pytest.approx(0.25), pytest.approx(0.6))
     ids = np.repeat(np.arange(4), 3)
     index_pairs, same = recipe.pairs(ids)
     assert same.sum() == 4 * 3 and (~same).sum() == 4 * 3
