@@ -11,7 +11,7 @@ The PNG files are written to ``source/w4a2_neural_style_transfer/images/``:
   computed here;
 * ``weights_comparison.png`` -- the notebook's style transfer (same pictures, layers, costs, learning
   rate and steps) run with three sets of weights for the same architecture: the course's trained
-  weights, random weights, and random weights rescaled to unit-RMS activations (LSUV); the results,
+  weights, random weights, and random weights rescaled to the same activation sizes (LSUV); the results,
   what ``shared_utils.style_metrics`` measures of them, and the style cost along the way.
 
 The three style transfers take a few minutes on a laptop's processor, and a processor's

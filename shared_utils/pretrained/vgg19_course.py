@@ -58,7 +58,7 @@ DESCRIPTIONS = {
     "imagenet": "Keras' ImageNet VGG19 (full width, found in Keras' local cache)",
     "course": "the course's quarter-width VGG19, trained on the course's pictures",
     "random": "a quarter-width VGG19 with random Glorot weights (untrained)",
-    "lsuv": "a quarter-width VGG19 with random weights, rescaled to unit-RMS activations (untrained)",
+    "lsuv": "a quarter-width VGG19 with random weights, rescaled to the course weights' activation sizes (untrained)",
 }
 
 
