@@ -30,7 +30,7 @@ import numpy as np
 from PIL import Image
 
 from .. import paths, runtime
-from . import resnet50_signs
+from . import resnet50_signs, retrain_error, weights_asset
 
 NAME = "face_embedding"
 FOLDER = f"pretrained/{NAME}"
@@ -42,24 +42,12 @@ INPUT_SHAPE = (96, 96, 3)
 EMBEDDING_SIZE = 128
 
 
-def _asset(relative: str) -> Path:
-    """``paths.asset`` whose message always names the recipe (even before the manifest lists the file)."""
-    try:
-        return paths.asset(relative)
-    except paths.AssetError as error:
-        raise paths.AssetError(
-            f"{str(error).splitlines()[0]}\nRetrain the face embedding from the repository root with:  {RECIPE_COMMAND}"
-        ) from error
-
-
 def read_weights(path) -> tuple[list[np.ndarray], str]:
     """The float32 weight arrays and the Keras configuration stored in ``path``."""
     try:
         return resnet50_signs.read_quantized(Path(path))
     except paths.AssetError as error:  # the shared reader names the ResNet's recipe: name ours
-        raise paths.AssetError(
-            f"Weights file cannot be read: {path}\nRetrain it from the repository root with:  {RECIPE_COMMAND}"
-        ) from error
+        raise retrain_error("Weights file cannot be read", Path(path), RECIPE_COMMAND) from error
 
 
 def load_model():
@@ -75,7 +63,7 @@ def load_model():
     runtime.load_tensorflow()
     import keras
 
-    arrays, config = read_weights(_asset(WEIGHTS))
+    arrays, config = read_weights(weights_asset(WEIGHTS, RECIPE_COMMAND))
     model = keras.models.model_from_json(config)
     model.set_weights(arrays)
     return model
@@ -88,14 +76,12 @@ def metrics() -> dict:
     half used to choose it), ``verification_accuracy`` (on the other half), ``roc_auc``, and the
     door's ``gallery_accept`` / ``gallery_reject`` rates on ``data/faces/camera/``.
     """
-    path = _asset(THRESHOLD_FILE)
+    path = weights_asset(THRESHOLD_FILE, RECIPE_COMMAND)
     try:
         values = json.loads(path.read_text(encoding="utf-8"))
         float(values["threshold"])
     except (ValueError, KeyError, TypeError) as error:
-        raise paths.AssetError(
-            f"Threshold file cannot be read: {path}\nRetrain it from the repository root with:  {RECIPE_COMMAND}"
-        ) from error
+        raise retrain_error("Threshold file cannot be read", path, RECIPE_COMMAND) from error
     return values
 
 

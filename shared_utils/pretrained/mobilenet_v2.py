@@ -23,6 +23,7 @@ from typing import Any
 
 from .. import paths, runtime
 from ..datasets import transfer
+from . import retrain_error, weights_asset
 
 NAME = "mobilenet_v2"
 ALPHA = 0.35
@@ -55,12 +56,6 @@ def build(input_shape: Sequence[int] = INPUT_SHAPE, include_top: bool = True, we
     )
 
 
-def _weights_problem(path: Path, problem: str) -> paths.AssetError:
-    return paths.AssetError(
-        f"{problem}: {path}\nRetrain the course's MobileNetV2 from the repository root with:  {RECIPE_COMMAND}"
-    )
-
-
 def weights_file() -> Path:
     """The course weights' path, checked against data/MANIFEST.json.
 
@@ -68,13 +63,7 @@ def weights_file() -> Path:
         AssetError: the file is missing or does not match the manifest; the message names the file
             and the command that retrains it.
     """
-    path = paths.data_dir() / WEIGHTS
-    if not path.is_file():
-        raise _weights_problem(path, "Missing weights file")
-    try:
-        return paths.asset(WEIGHTS)
-    except paths.AssetError:
-        raise _weights_problem(path, "Weights file does not match data/MANIFEST.json (corrupt or edited)") from None
+    return weights_asset(WEIGHTS, RECIPE_COMMAND)
 
 
 def load_source_model():
@@ -84,7 +73,7 @@ def load_source_model():
     try:
         model.load_weights(path)
     except Exception as error:  # h5py/Keras raise many kinds of errors for a damaged file
-        raise _weights_problem(path, f"Weights file cannot be read ({type(error).__name__})") from error
+        raise retrain_error(f"Weights file cannot be read ({type(error).__name__})", path, RECIPE_COMMAND) from error
     return model
 
 

@@ -21,6 +21,7 @@ import h5py
 import numpy as np
 
 from .. import paths, runtime
+from . import retrain_error
 
 NAME = "resnet50_signs"
 WEIGHTS = f"pretrained/{NAME}/{NAME}.weights.h5"
@@ -42,9 +43,8 @@ def read_quantized(path: Path) -> tuple[list[np.ndarray], str]:
                     values = values.astype(np.float32) * item.attrs["scale"].astype(np.float32)
                 arrays.append(np.asarray(values, dtype=np.float32))
     except (OSError, KeyError) as error:
-        raise paths.AssetError(
-            f"Weights file cannot be read ({type(error).__name__}): {path}\n"
-            f"Retrain it from the repository root with:  {paths.rebuild_hint(WEIGHTS)}"
+        raise retrain_error(
+            f"Weights file cannot be read ({type(error).__name__})", path, paths.rebuild_hint(WEIGHTS)
         ) from error
     return arrays, str(config)
 

@@ -33,6 +33,7 @@ import h5py
 import numpy as np
 
 from .. import paths, runtime
+from . import retrain_error, weights_asset
 from .mobilenet_v2 import keras_cache_dir
 
 NAME = "vgg19_course"
@@ -178,21 +179,9 @@ def imagenet_weights_file() -> Path | None:
     return candidate if candidate.is_file() else None
 
 
-def _weights_problem(path: Path, problem: str) -> paths.AssetError:
-    return paths.AssetError(
-        f"{problem}: {path}\nRetrain the course's VGG19 from the repository root with:  {RECIPE_COMMAND}"
-    )
-
-
 def weights_file() -> Path:
     """The course weights' path, checked against data/MANIFEST.json (AssetError naming the recipe)."""
-    path = paths.data_dir() / WEIGHTS
-    if not path.is_file():
-        raise _weights_problem(path, "Missing weights file")
-    try:
-        return paths.asset(WEIGHTS)
-    except paths.AssetError:
-        raise _weights_problem(path, "Weights file does not match data/MANIFEST.json (corrupt or edited)") from None
+    return weights_asset(WEIGHTS, RECIPE_COMMAND)
 
 
 def write_weights(model, path: Path) -> None:
@@ -217,7 +206,7 @@ def read_weights(path: Path) -> tuple[list[int], list[np.ndarray], str]:
             arrays = [np.asarray(group[f"{i:04d}"][...], np.float32) for i in range(len(group))]
         json.loads(config)
     except (OSError, KeyError, ValueError) as error:
-        raise _weights_problem(path, f"Weights file cannot be read ({type(error).__name__})") from error
+        raise retrain_error(f"Weights file cannot be read ({type(error).__name__})", path, RECIPE_COMMAND) from error
     return widths, arrays, config
 
 
@@ -271,7 +260,7 @@ def load_vgg19(input_shape: Sequence[int] = DEFAULT_SHAPE, weights: str = "auto"
         try:
             model.set_weights(arrays)
         except ValueError as error:
-            raise _weights_problem(path, f"Weights file does not fit the network ({error})") from error
+            raise retrain_error(f"Weights file does not fit the network ({error})", path, RECIPE_COMMAND) from error
     else:
         model = build(input_shape, COURSE_WIDTHS, seed=seed)
         if weights == "lsuv":

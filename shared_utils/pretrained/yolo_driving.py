@@ -19,7 +19,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .. import paths, runtime
-from . import resnet50_signs
+from . import resnet50_signs, retrain_error
 
 NAME = "yolo_driving"
 FOLDER = f"pretrained/{NAME}"
@@ -45,10 +45,7 @@ def read_weights(path) -> tuple[list[np.ndarray], str]:
     try:
         return resnet50_signs.read_quantized(path)
     except paths.AssetError as error:  # the shared reader names the ResNet's recipe: name ours
-        raise paths.AssetError(
-            f"Weights file cannot be read: {path}\nRetrain it from the repository root with:  "
-            f"{paths.rebuild_hint(WEIGHTS)}"
-        ) from error
+        raise retrain_error("Weights file cannot be read", path, paths.rebuild_hint(WEIGHTS)) from error
 
 
 def load_model() -> YoloDetector:
