@@ -273,7 +273,8 @@ def verdicts_many(
     responses: list[dict] = [{"cells": {}, "results": {}} for _ in submissions]
     failures = [""] * len(submissions)
     asked: list[set[str]] = [set() for _ in submissions]
-    passing: list[dict[str, bool]] = [{} for _ in submissions]
+    passing: list[dict[str, bool]] = [{} for _ in submissions]  # verdicts so far (none: presumed as nbgrader gave)
+    outcomes = [judge(plan.checks, reference, response, tests) for response in responses]  # unprobed: no answer
     for _ in range(len(plan.checks) + 1):  # each round settles at least one more check
         wanted = [call_keys(plan, tests, known) - keys for known, keys in zip(passing, asked, strict=True)]
         todo = [i for i, keys in enumerate(wanted) if keys and not failures[i]]  # a failed probe is not retried
@@ -285,12 +286,9 @@ def verdicts_many(
                 responses[i][part] = {**response.get(part, {}), **responses[i][part]}
             failures[i] = failure
             asked[i] |= wanted[i]
-            verdicts = judge(plan.checks, reference, responses[i], tests)
-            passing[i] = {v.test: v.passed for v in verdicts}
-    return [
-        (judge(plan.checks, reference, response, tests), failure)
-        for response, failure in zip(responses, failures, strict=True)
-    ]
+            outcomes[i] = judge(plan.checks, reference, responses[i], tests)
+            passing[i] = {v.test: v.passed for v in outcomes[i]}
+    return list(zip(outcomes, failures, strict=True))
 
 
 def verdicts_for(
