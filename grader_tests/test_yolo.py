@@ -276,10 +276,10 @@ def test_a_tiny_detector_learns_a_few_scenes() -> None:
     import keras
 
     keras.utils.set_random_seed(0)
-    size, grid = (64, 96), (2, 3)
+    size, grid = (64, 128), (2, 4)
     scenes = driving.generate(4, 11, driving.DETECTION_SIZE)
     x = np.stack([recipe.resize_for_model(s.image, size) for s in scenes])
-    scale = np.array([1, 96 / 256, 64 / 192, 96 / 256, 64 / 192], np.float32)
+    scale = np.array([1, 128 / 256, 64 / 192, 128 / 256, 64 / 192], np.float32)
     y = np.stack([recipe.encode_targets(recipe.boxes_array(s.boxes) * scale, ANCHORS, grid, 32) for s in scenes])
     model = recipe.build_model(size, len(ANCHORS), 5, width=4)
     assert model.output_shape == (None, *grid, len(ANCHORS) * 10)
@@ -307,16 +307,16 @@ def test_pretrained_loader_reads_what_the_recipe_writes(tmp_path, monkeypatch) -
     monkeypatch.setenv(paths.DATA_ENV_VAR, str(tmp_path))
     folder = tmp_path / loader.FOLDER
     folder.mkdir(parents=True)
-    model = recipe.build_model((64, 96), len(ANCHORS), 5, width=4)
+    model = recipe.build_model((64, 128), len(ANCHORS), 5, width=4)
     write_quantized(folder / loader.WEIGHTS.split("/")[-1], model)
     (folder / "anchors.txt").write_text(", ".join(f"{w},{h}" for w, h in ANCHORS))
     (folder / "classes.txt").write_text("\n".join(CLASSES))
     command = "python -m course_tools pretrain yolo_driving"
     _manifest(tmp_path, {loader.WEIGHTS: command, loader.ANCHORS: command, loader.CLASSES: command})
     detector = loader.load_model()
-    assert detector.class_names == CLASSES and detector.input_size == (64, 96)
+    assert detector.class_names == CLASSES and detector.input_size == (64, 128)
     np.testing.assert_array_equal(detector.anchors, ANCHORS)
-    probe = np.random.default_rng(0).uniform(size=(1, 64, 96, 3)).astype(np.float32)
+    probe = np.random.default_rng(0).uniform(size=(1, 64, 128, 3)).astype(np.float32)
     np.testing.assert_allclose(
         np.asarray(detector.model(probe, training=False)), np.asarray(model(probe, training=False)), atol=0.05
     )
@@ -374,12 +374,14 @@ def test_detection_loader_returns_corners_in_the_course_order(tmp_path, monkeypa
         detection.load_driving("validation")
 
 
-def test_both_stems_give_the_grid_of_input_over_32() -> None:
-    for stem in ("blocks", "conv"):
-        model = recipe.build_model((96, 128), len(ANCHORS), 5, width=4, stem=stem)
-        assert model.output_shape == (None, 3, 4, len(ANCHORS) * 10), stem
-        bias = model.get_layer("output").get_weights()[1].reshape(len(ANCHORS), 10)
-        np.testing.assert_allclose(1 / (1 + np.exp(-bias[:, 4])), recipe.OBJECT_PRIOR, rtol=1e-4)
+def test_the_detector_gives_the_grid_of_input_over_32() -> None:
+    for size in ((128, 192), (64, 128)):
+        model = recipe.build_model(size, len(ANCHORS), 5, width=4)
+        assert model.output_shape == (None, size[0] // 32, size[1] // 32, len(ANCHORS) * 10), size
+    bias = model.get_layer("output").get_weights()[1].reshape(len(ANCHORS), 10)
+    np.testing.assert_allclose(1 / (1 + np.exp(-bias[:, 4])), recipe.OBJECT_PRIOR, rtol=1e-4)
+    with pytest.raises(ValueError, match="multiples of 64"):
+        recipe.build_model((96, 128), len(ANCHORS), 5, width=4)
 
 
 # --- the shipped detector ----------------------------------------------------------------------

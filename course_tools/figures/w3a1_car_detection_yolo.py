@@ -4,7 +4,7 @@ Run from the repository root with ``python -m course_tools figures w3a1_car_dete
 
 The PNG files are written to ``source/w3a1_car_detection_yolo/images/``:
 
-* ``grid.png`` -- a test scene of ``driving`` with the detector's 16 x 12 grid, the true boxes and
+* ``grid.png`` -- a test scene of ``driving`` with the detector's 32 x 24 grid, the true boxes and
   their centres; the cells that hold the centres of two objects are shaded: they are responsible
   for them;
 * ``anchors.png`` -- the detector's anchors (read from ``anchors.txt`` beside its weights), drawn
@@ -46,7 +46,7 @@ from .diagram import EDGE, SAVE, arrow, box
 SCENE = 24  # a test scene with all five classes
 STREET = 49  # the test scene saved as the default picture of the "your own picture" cell
 RESPONSIBLE = (8, 7)  # (true box index in SCENE, true box index): objects whose cells are shaded
-ANCHOR_CELL = (6, 9)  # (row, column) of the cell whose anchors are drawn
+ANCHOR_CELL = (12, 18)  # (row, column) of the cell whose anchors are drawn
 CLASS_COLOURS = ["#E4572E", "#4C9BE8", "#F3A712", "#2BB673", "#B05FD0"]  # car, truck, bus, pedestrian, light
 NMS_IOU = 0.5
 
@@ -199,7 +199,7 @@ def anchors_figure(path: Path, anchors: np.ndarray | None = None) -> None:
         title=f"{len(wh)} training boxes, coloured by their best anchor\n(mean best IoU of shape: {best:.2f})",
     )
     right.title.set_fontsize(10)
-    ticks = [0.125, 0.25, 0.5, 1, 2, 4, 8]
+    ticks = [0.25, 0.5, 1, 2, 4, 8, 16]
     for axis in (right.xaxis, right.yaxis):
         axis.set_major_locator(FixedLocator(ticks))
         axis.set_major_formatter(FixedFormatter([f"{t:g}" for t in ticks]))
@@ -224,6 +224,7 @@ def _training_sizes(cell_w: float, cell_h: float) -> np.ndarray:
 
 def anchor_vector(path: Path) -> None:
     names = load_class_names()
+    rows, columns = yolo_driving.GRID
     fig, ax = plt.subplots(figsize=(11.5, 4.2))
     ax.set_xlim(-0.2, 10.2)
     ax.set_ylim(-0.35, 3.75)
@@ -238,16 +239,16 @@ def anchor_vector(path: Path) -> None:
     ax.text(
         5.0,
         3.45,
-        "the output is (12, 16, 5 x 10): for each of the 12 x 16 cells and each of the 5 anchors, "
-        f"these {len(labels)} numbers",
+        f"the output is ({rows}, {columns}, 5 x 10): for each of the {rows} x {columns} cells and each of the "
+        f"5 anchors, these {len(labels)} numbers",
         ha="center",
         fontsize=10,
     )
     decoded = [
         (
             2.0,
-            "box: $b_x = (\\sigma(t_x) + c_x) / 16$,  $b_y = (\\sigma(t_y) + c_y) / 12$\n"
-            "$b_w = p_w\\, e^{t_w} / 16$,  $b_h = p_h\\, e^{t_h} / 12$",
+            f"box: $b_x = (\\sigma(t_x) + c_x) / {columns}$,  $b_y = (\\sigma(t_y) + c_y) / {rows}$\n"
+            f"$b_w = p_w\\, e^{{t_w}} / {columns}$,  $b_h = p_h\\, e^{{t_h}} / {rows}$",
             "box",
             3.7,
         ),

@@ -2,10 +2,10 @@
 
 ``load_model()`` returns the Keras network with the two files that give its output a meaning:
 the anchor boxes (``anchors.txt``, widths and heights in grid cells) and the class names
-(``classes.txt``).  The network takes a (384, 512, 3) picture in [0, 1], the 256 x 192 scene
-enlarged twice (see ``shared_utils.yolo.preprocess_image``), and answers with a
-(12, 16, 5 * (5 + 5)) tensor: a 16 x 12 grid of cells, each 32 input pixels wide, with 5 anchors
-of 5 box numbers and 5 class scores each.
+(``classes.txt``).  The network takes a (768, 1024, 3) picture in [0, 1], the 256 x 192 scene
+enlarged four times (see ``shared_utils.yolo.preprocess_image``), and answers with a
+(24, 32, 5 * (5 + 5)) tensor: a 32 x 24 grid of cells, each 32 input pixels (8 scene pixels) wide,
+with 5 anchors of 5 box numbers and 5 class scores each.
 
 The weights are stored like the course's ResNet50's: kernels in 8 bits with one scale per output
 channel, the rest in float32, with the network's Keras configuration in the same file, so it
@@ -27,14 +27,14 @@ WEIGHTS = f"{FOLDER}/{NAME}.weights.h5"
 ANCHORS = f"{FOLDER}/anchors.txt"
 CLASSES = f"{FOLDER}/classes.txt"
 MODEL_CARD = f"{FOLDER}/MODEL_CARD.md"
-INPUT_SIZE = (384, 512)  # (height, width) the network takes
-GRID = (12, 16)  # (rows, columns) of its output: INPUT_SIZE / 32
+INPUT_SIZE = (768, 1024)  # (height, width) the network takes
+GRID = (24, 32)  # (rows, columns) of its output: INPUT_SIZE / 32
 
 
 class YoloDetector(NamedTuple):
     """The network and what its output means."""
 
-    model: object  # keras.Model: (m, 384, 512, 3) in [0, 1] -> (m, 12, 16, A * (5 + C)) raw output
+    model: object  # keras.Model: (m, 768, 1024, 3) in [0, 1] -> (m, 24, 32, A * (5 + C)) raw output
     anchors: np.ndarray  # (A, 2) anchor widths and heights, in grid cells
     class_names: list[str]
     input_size: tuple[int, int]  # (height, width)
