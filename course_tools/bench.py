@@ -1,11 +1,11 @@
 """``make bench``: how long each notebook takes, in student mode and under autograde.
 
 Machines of the same kind differ several-fold in speed, so the bench times a fixed reference
-workload (a few training steps of a small Keras CNN) and states every time also as a multiple of
-it.  Budgets (``registry.py``) are seconds on the reference machine, where the workload takes
-``REFERENCE_SECONDS``; here they are scaled by how long the workload took.  A machine's speed also
-changes while other programs run, so the workload is timed again before and after each notebook
-and that notebook's budgets are scaled by the mean of the two.
+workload (``speed.py``: a slice of the notebooks' own kind of training) and states every time also
+as a multiple of it.  Budgets (``registry.py``) are seconds on the reference machine, where the
+workload takes ``REFERENCE_SECONDS``; here they are scaled by how long the workload took.  A
+machine's speed also changes while other programs run, so the workload is timed again before and
+after each notebook and that notebook's budgets are scaled by the mean of the two.
 
 Student mode runs the instructor notebook top to bottom with full training budgets, as a student
 with a finished notebook would; autograde grades the solution submission with nbgrader.  Metrics
@@ -32,43 +32,7 @@ from shared_utils.runtime import METRICS_ENV_VAR, QUICK_ENV_VAR
 
 from . import classroom, grading
 from .registry import Assignment, assignments
-
-# The reference workload's time on the reference machine (2 idle x86_64 cores, TensorFlow 2.21).
-REFERENCE_SECONDS = 5.25  # measured three times on an idle 2-core x86_64 machine: 5.24, 5.27, 5.26
-REFERENCE_STEPS = 30
-
-
-def reference_workload(steps: int = REFERENCE_STEPS) -> float:
-    """Seconds for ``steps`` training steps of a small CNN on 64 x 64 images, batches of 32
-    (after one warm-up call, so graph building is not counted)."""
-    import numpy as np
-
-    from shared_utils import runtime
-
-    runtime.load_tensorflow()
-    import keras
-
-    runtime.seed_everything(0)
-    model = keras.Sequential(
-        [
-            keras.Input((64, 64, 3)),
-            keras.layers.Conv2D(32, 3, padding="same", activation="relu"),
-            keras.layers.MaxPooling2D(2),
-            keras.layers.Conv2D(64, 3, padding="same", activation="relu"),
-            keras.layers.MaxPooling2D(2),
-            keras.layers.Conv2D(128, 3, padding="same", activation="relu"),
-            keras.layers.GlobalAveragePooling2D(),
-            keras.layers.Dense(6, activation="softmax"),
-        ]
-    )
-    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
-    rng = np.random.default_rng(0)
-    x = rng.uniform(0, 1, size=(32 * steps, 64, 64, 3)).astype("float32")
-    y = rng.integers(0, 6, size=32 * steps)
-    model.fit(x[:64], y[:64], batch_size=32, epochs=1, verbose=0)
-    start = time.perf_counter()
-    model.fit(x, y, batch_size=32, epochs=1, verbose=0, shuffle=False)
-    return time.perf_counter() - start
+from .speed import REFERENCE_SECONDS, reference_workload
 
 
 @dataclass
@@ -181,7 +145,7 @@ def main(args: argparse.Namespace) -> int:
     out.mkdir(parents=True)
     reference, scale = scale_now()
     print(
-        f"Reference workload: {reference:.1f} s here, {REFERENCE_SECONDS:.1f} s on the reference machine "
+        f"Reference workload: {reference:.1f} s here, {REFERENCE_SECONDS:.2f} s on the reference machine "
         f"(budgets x {scale:.2f}; timed again around each notebook).",
         flush=True,
     )
@@ -222,7 +186,7 @@ def _seconds(value: float | None, reference: float) -> str:
 
 def format_table(rows: list[Row], reference: float, extra: dict[str, float]) -> str:
     lines = [
-        f"Reference workload here: {reference:.1f} s at the start (reference machine: {REFERENCE_SECONDS:.1f} s);"
+        f"Reference workload here: {reference:.1f} s at the start (reference machine: {REFERENCE_SECONDS:.2f} s);"
         " each row's budgets are scaled by the workload's time around that notebook (column ref).",
         "",
         "| assignment | ref | student mode | budget | autograde | budget | solution score | status | metrics |",

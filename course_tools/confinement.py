@@ -242,10 +242,18 @@ def run_confined(
     return subprocess.CompletedProcess(command, returncode, output[-20000:], "")  # type: ignore[arg-type]
 
 
+def visible_python(executable: str = sys.executable) -> Path:
+    """This interpreter, named by a path the sandbox shows: the virtual environment is bound at its
+    real location, and a link to it (``.venv`` linked into a clone under /tmp) may be hidden.  Only
+    the folder is resolved: the ``python`` link itself must stay, it is what selects the venv."""
+    path = Path(executable)
+    return path.parent.resolve() / path.name
+
+
 def main(argv: list[str]) -> None:
     """The kernel spec's command: ``python -m course_tools.confinement -f CONNECTION_FILE``."""
     connection_file = Path(argv[argv.index("-f") + 1]).resolve()
-    kernel = [sys.executable, "-m", "ipykernel_launcher", "-f", str(connection_file)]
+    kernel = [str(visible_python()), "-m", "ipykernel_launcher", "-f", str(connection_file)]
     control_groups.join_from_environment()  # the submission's group, made by the grading step
     binary = bwrap_binary(check=False)  # kernel_environment() has checked that it works
     if binary is None:  # only a broken installation gets here

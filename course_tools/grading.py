@@ -65,6 +65,13 @@ def _diagnose(log: str, returncode: int) -> tuple[str, str, list[str]]:
     notes = [note for needle, note in _NOTES if needle in log]
     if returncode == 0:
         return "graded", "", notes
+    sandbox = [line.strip() for line in log.splitlines() if line.startswith("bwrap:")]
+    if sandbox:  # the kernel never started: the grader's set-up is at fault, not the submission
+        return (
+            "failed",
+            f"the grading sandbox could not start the kernel (a set-up problem, not the submission's): {sandbox[0]}",
+            notes,
+        )
     for needle, reason in _FAILURES:
         if needle in log:
             return "failed", reason, notes

@@ -110,3 +110,14 @@ def test_a_fork_bomb_is_capped_and_leaves_nothing_behind(tmp_path, monkeypatch) 
     assert finished.returncode == 0 and "refused after" in finished.stdout, finished.stdout
     assert int(finished.stdout.split()[-1]) <= 24
     assert subprocess.run(["pgrep", "-f", mark], capture_output=True).stdout == b"", "a forked process outlived it"
+
+
+def test_the_kernel_python_is_named_where_the_sandbox_shows_it(tmp_path) -> None:
+    real = tmp_path / "real_venv" / "bin"
+    real.mkdir(parents=True)
+    (real / "python").symlink_to(sys.executable)
+    (tmp_path / "clone").mkdir()
+    (tmp_path / "clone" / ".venv").symlink_to(tmp_path / "real_venv")
+    shown = confinement.visible_python(str(tmp_path / "clone" / ".venv" / "bin" / "python"))
+    assert shown == real.resolve() / "python"  # the folder resolved, the venv's own python link kept
+    assert shown.is_symlink()

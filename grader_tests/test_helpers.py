@@ -171,6 +171,13 @@ def test_fixture_format_is_parsed(tmp_path) -> None:
         ("[AutogradeApp | ERROR] Kernel died while waiting for execute reply.", 1, "failed", "kernel died"),
         ("json.decoder.JSONDecodeError: Expecting value", 1, "failed", "not a valid notebook"),
         ("[AutogradeApp | ERROR] something odd", 1, "failed", "something odd"),
+        (
+            "bwrap: execvp /x/.venv/bin/python: No such file or directory\n"
+            "[AutogradeApp | ERROR] Error occurred while starting new kernel client: Kernel died before replying",
+            1,
+            "failed",
+            "not the submission's): bwrap: execvp /x/.venv/bin/python",
+        ),
     ],
 )
 def test_autograde_failures_are_named(log, code, status, reason) -> None:

@@ -7,7 +7,8 @@ import json
 import nbformat
 import pytest
 
-from course_tools import bench, fixture_proof
+from course_tools import bench, fixture_proof, speed
+from course_tools.recipes.weights import base
 from course_tools.recipes.weights.base import Recipe, Trained
 from shared_utils import paths
 
@@ -41,6 +42,8 @@ def test_defined_names_are_what_a_fixture_must_replace() -> None:
 def test_a_recipe_writes_its_files_card_and_manifest_entries(tmp_path, monkeypatch) -> None:
     monkeypatch.setenv(paths.DATA_ENV_VAR, str(tmp_path))
     pytest.importorskip("keras")
+    timings = iter([2.0, 3.0])  # the reference workload before and after training
+    monkeypatch.setattr(base, "reference_workload", lambda: next(timings))
 
     class Tiny(Recipe):
         """A recipe that trains nothing, to test what every recipe shares."""
@@ -63,6 +66,7 @@ def test_a_recipe_writes_its_files_card_and_manifest_entries(tmp_path, monkeypat
     card = (folder / "MODEL_CARD.md").read_text()
     assert "# A tiny test network" in card and "python -m course_tools pretrain tiny --epochs 2" in card
     assert "Training time" in card and "CC0-1.0" in card and "Accuracy: **1.000**" in card
+    assert f"took 2.5 s here and takes {speed.REFERENCE_SECONDS:.2f} s on the reference machine" in card
     manifest = json.loads((tmp_path / "MANIFEST.json").read_text())["files"]
     assert set(manifest) == {"pretrained/tiny/MODEL_CARD.md", "pretrained/tiny/tiny.weights.h5"}
     assert {entry["rebuild"] for entry in manifest.values()} == {"python -m course_tools pretrain tiny"}

@@ -390,7 +390,13 @@ def test_the_detector_gives_the_grid_of_input_over_32() -> None:
 def test_the_shipped_detector_is_registered_small_and_described() -> None:
     assert recipe.RECIPE.name == "yolo_driving"
     manifest = paths.manifest()
-    for relative in (loader.WEIGHTS, loader.ANCHORS, loader.CLASSES, loader.MODEL_CARD):
+    for relative in (
+        loader.WEIGHTS,
+        loader.ANCHORS,
+        loader.CLASSES,
+        loader.MODEL_CARD,
+        f"{loader.FOLDER}/examples.png",
+    ):
         assert manifest[relative]["rebuild"] == "python -m course_tools pretrain yolo_driving"
     assert paths.asset(loader.WEIGHTS).stat().st_size < 10e6
     card = paths.asset(loader.MODEL_CARD).read_text(encoding="utf-8")

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from shared_utils import paths, runtime
 
+from ...speed import REFERENCE_SECONDS, on_reference_machine, reference_workload
 from ..data.storage import update_manifest
 
 LICENCE = "CC0-1.0"
@@ -66,10 +67,12 @@ class Recipe:
         """Run the recipe: train, then write the files, the model card and the manifest entries."""
         args = self.parser().parse_args(list(argv or []))
         runtime.load_tensorflow()
+        workload = reference_workload()  # how fast this machine is, for the model card
         runtime.seed_everything(args.seed)
         start = time.perf_counter()
         trained = self.train(args)
         seconds = time.perf_counter() - start
+        workload = (workload + reference_workload()) / 2
         folder = paths.data_dir() / self.folder
         folder.mkdir(parents=True, exist_ok=True)
         written = []
@@ -80,14 +83,14 @@ class Recipe:
             os.replace(partial, target)  # a crash never leaves a half-written file under the real name
             written.append(target)
         card = folder / "MODEL_CARD.md"
-        card.write_text(self.model_card(args, trained, seconds), encoding="utf-8")
+        card.write_text(self.model_card(args, trained, seconds, workload), encoding="utf-8")
         update_manifest([*written, card], self.command, prune=f"{self.folder}/")
         for path in written:
             print(f"Wrote {path} ({path.stat().st_size / 1e6:.2f} MB)")
         print(f"Wrote {card}. {trained.summary}".rstrip())
         return 0
 
-    def model_card(self, args: argparse.Namespace, trained: Trained, seconds: float) -> str:
+    def model_card(self, args: argparse.Namespace, trained: Trained, seconds: float, workload: float) -> str:
         import keras
         import tensorflow as tf
 
@@ -102,7 +105,9 @@ class Recipe:
             f"# {self.title}\n\n"
             f"- Recipe: `{command}` (all options: `{self.command} --help`).\n"
             f"- Training time: {seconds / 60:.1f} minutes on {cpu}; TensorFlow {tf.__version__}, "
-            f"Keras {keras.__version__}.\n"
+            f"Keras {keras.__version__}. The reference workload (`course_tools/speed.py`) took "
+            f"{workload:.1f} s here and takes {REFERENCE_SECONDS:.2f} s on the reference machine, where "
+            f"the training would take about {on_reference_machine(seconds, workload) / 60:.0f} minutes.\n"
             f"- Licence: {LICENCE}. Trained from random initialisation on data the course generates; "
             "nothing was downloaded.\n\n"
             f"{trained.card.strip()}\n"
