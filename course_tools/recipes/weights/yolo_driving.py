@@ -534,7 +534,9 @@ def make_batches(images, boxes, anchors, input_size, batch_size, steps, seed, ma
     return Batches(workers=workers, use_multiprocessing=False, max_queue_size=4)
 
 
-def fit_detector(args: argparse.Namespace, images, boxes, val_images, val_boxes, show_bar: bool = True):
+def fit_detector(
+    args: argparse.Namespace, images, boxes, val_images, val_boxes, input_size: tuple[int, int], show_bar: bool = True
+):
     """Anchors, network, loss and training: returns (network, anchors, anchor fit, training minutes).
 
     ``images``: (n, H, W, 3) uint8 scenes; ``boxes``: per scene (k, 5) rows ``class, x0, y0, x1, y1``
@@ -542,7 +544,6 @@ def fit_detector(args: argparse.Namespace, images, boxes, val_images, val_boxes,
     """
     import keras
 
-    input_size = _input_size(args, images)
     grid = (input_size[0] // STRIDE, input_size[1] // STRIDE)
     scale = np.asarray([input_size[1] / images.shape[2], input_size[0] / images.shape[1]])
     wh = np.concatenate([np.stack([b[:, 3] - b[:, 1], b[:, 4] - b[:, 2]], axis=1) for b in boxes])
@@ -597,10 +598,6 @@ def fit_detector(args: argparse.Namespace, images, boxes, val_images, val_boxes,
     return plain, anchors, fit, minutes
 
 
-def _input_size(args: argparse.Namespace, images: np.ndarray) -> tuple[int, int]:
-    return images.shape[1] * args.enlarge, images.shape[2] * args.enlarge
-
-
 class YoloDriving(Recipe):
     """Train a YOLOv2-style detector on the driving scenes and store it in 8 bits."""
 
@@ -637,12 +634,12 @@ class YoloDriving(Recipe):
             images.append(extra_images)
             boxes += extra_boxes
         images = np.concatenate(images)
-        input_size = _input_size(args, images)
+        input_size = (images.shape[1] * args.enlarge, images.shape[2] * args.enlarge)
         val_images, val_boxes = draw_scenes(VAL_SEED, args.val, args.draw_workers or None, "validation scenes")
         drawing_minutes = (time.perf_counter() - started) / 60
 
         print(f"Training on {len(images)} scenes ({len(shipped)} of driving + {args.extra} more).", flush=True)
-        model, anchors, fit, train_minutes = fit_detector(args, images, boxes, val_images, val_boxes)
+        model, anchors, fit, train_minutes = fit_detector(args, images, boxes, val_images, val_boxes, input_size)
 
         test = load_driving("test")
         test_images = test.images()
