@@ -109,6 +109,21 @@ def test_plot_history_accepts_history_objects_and_reports_missing_metrics():
         plotting.plot_history(_FakeHistory())
 
 
+def test_plot_learning_rate_samples_the_schedule_in_epochs():
+    def schedule(step):  # held for 30 steps, then halved
+        return 0.01 if step < 30 else 0.005
+
+    fig = plotting.plot_learning_rate(schedule, steps=40, steps_per_epoch=10)
+    (line,) = fig.axes[0].lines
+    np.testing.assert_allclose(line.get_xdata(), np.arange(40) / 10)
+    np.testing.assert_allclose(line.get_ydata(), [0.01] * 30 + [0.005] * 10)
+    assert fig.axes[0].get_xlabel() == "epoch"
+    many = plotting.plot_learning_rate(lambda step: 1.0 / (1 + step), steps=5000)
+    assert len(many.axes[0].lines[0].get_xdata()) == 200 and many.axes[0].get_xlabel() == "step"
+    with pytest.raises(ValueError, match="at least one step"):
+        plotting.plot_learning_rate(schedule, steps=0)
+
+
 def test_format_epoch_line():
     logs = {"accuracy": 0.78125, "loss": 0.51234, "val_accuracy": 0.76, "val_loss": 0.6}  # Keras' order
     line = plotting.format_epoch(3, 20, logs, 1.234)

@@ -198,6 +198,39 @@ def plot_history(
     return fig
 
 
+def plot_learning_rate(
+    schedule: Any,
+    steps: int,
+    steps_per_epoch: int | None = None,
+    figsize: tuple[float, float] = (5.0, 2.8),
+) -> Figure:
+    """Draw a learning-rate schedule over a training: how large will the steps be, and when?
+
+    Arguments:
+    schedule -- a Keras ``LearningRateSchedule`` (or any function of the step number)
+    steps -- the number of training steps to draw
+    steps_per_epoch -- when given, the x axis counts epochs instead of steps
+    figsize -- (width, height) in inches
+
+    Returns:
+    fig -- the matplotlib Figure
+    """
+    if steps < 1:
+        raise ValueError(f"Draw at least one step, not {steps}.")
+    # About 200 points draw a smooth curve; calling the schedule at every step would be slow.
+    at = np.unique(np.linspace(0, steps - 1, num=min(steps, 200)).round().astype(int))
+    rates = np.array([float(schedule(int(step))) for step in at])
+    x = at / steps_per_epoch if steps_per_epoch else at
+    fig, ax = plt.subplots(figsize=figsize)
+    ax.plot(x, rates)
+    ax.set_xlabel("epoch" if steps_per_epoch else "step")
+    ax.set_ylabel("learning rate")
+    ax.set_ylim(0, float(rates.max()) * 1.1 if rates.max() > 0 else 1.0)
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    return fig
+
+
 def format_epoch(epoch: int, epochs: int, logs: Mapping[str, float], seconds: float) -> str:
     """One line such as ``epoch 3/20  loss 0.512  accuracy 0.781  val_accuracy 0.760  (1.2 s)``."""
     width = len(str(epochs))
