@@ -28,7 +28,8 @@ ANCHORS = f"{FOLDER}/anchors.txt"
 CLASSES = f"{FOLDER}/classes.txt"
 MODEL_CARD = f"{FOLDER}/MODEL_CARD.md"
 INPUT_SIZE = (768, 1024)  # (height, width) the network takes
-GRID = (24, 32)  # (rows, columns) of its output: INPUT_SIZE / 32
+STRIDE = 32  # input pixels per grid cell
+GRID = (INPUT_SIZE[0] // STRIDE, INPUT_SIZE[1] // STRIDE)  # (rows, columns) of its output: (24, 32)
 
 
 class YoloDetector(NamedTuple):

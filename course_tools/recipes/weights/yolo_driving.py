@@ -59,7 +59,7 @@ from .resnet50_signs import write_quantized
 
 EXTRA_SEED = 3111  # the extra training scenes; the dataset's splits use 3101 (train) and 3102 (test)
 VAL_SEED = 3112  # scenes that follow the training (never the test scenes)
-STRIDE = 32  # input pixels per grid cell
+STRIDE = loader.STRIDE  # input pixels per grid cell
 IGNORE_IOU = 0.6  # no "no object" loss for a prediction that overlaps a true box this well
 NMS_IOU = 0.45  # for the evaluation: boxes of one class overlapping more than this are duplicates
 CLASS_NAMES = driving.DETECTION_CLASSES
@@ -503,12 +503,17 @@ def draw_examples(path: Path, model, images, boxes, anchors, input_size, score_t
 # --- training ----------------------------------------------------------------------------------
 
 
+def output_grid(input_size: tuple[int, int]) -> tuple[int, int]:
+    """(rows, columns) of the detector's output for an input of ``input_size`` (height, width)."""
+    return input_size[0] // STRIDE, input_size[1] // STRIDE
+
+
 def make_batches(images, boxes, anchors, input_size, batch_size, steps, seed, max_boxes, workers=1):
     """A ``keras.utils.PyDataset`` of ``steps`` augmented batches; batch ``i`` depends only on
     ``(seed, i)``, so the training data are the same on every run however they are loaded."""
     import keras
 
-    grid = (input_size[0] // STRIDE, input_size[1] // STRIDE)
+    grid = output_grid(input_size)
 
     orders: dict[int, np.ndarray] = {}
 
@@ -544,7 +549,7 @@ def fit_detector(
     """
     import keras
 
-    grid = (input_size[0] // STRIDE, input_size[1] // STRIDE)
+    grid = output_grid(input_size)
     scale = np.asarray([input_size[1] / images.shape[2], input_size[0] / images.shape[1]])
     wh = np.concatenate([np.stack([b[:, 3] - b[:, 1], b[:, 4] - b[:, 2]], axis=1) for b in boxes])
     wh = wh * scale / STRIDE  # in grid cells
@@ -667,7 +672,7 @@ class YoloDriving(Recipe):
             for name, r in result.classes.items()
         )
         anchor_text = ", ".join(f"{w:.5f},{h:.5f}" for w, h in anchors)
-        grid = (input_size[0] // STRIDE, input_size[1] // STRIDE)
+        grid = output_grid(input_size)
         scene, cell = f"{images.shape[2]} x {images.shape[1]}", STRIDE // args.enlarge
         weights_name = loader.WEIGHTS.split("/")[-1]
         storage = (
